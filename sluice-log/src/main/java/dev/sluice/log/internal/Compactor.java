@@ -27,7 +27,10 @@ final class Compactor {
     private Compactor() {}
 
     /** True when the share of not-yet-compacted bytes reaches {@code min.cleanable.dirty.ratio}. */
-    static boolean isDue(DefaultPartitionLog log) {
+    static boolean isDue(DefaultPartitionLog log, long now) {
+        if (now >= log.nextDeleteHorizon()) {
+            return true; // a tombstone kept by an earlier pass may now be removed
+        }
         long total = 0;
         long dirty = 0;
         Segment active = log.activeSegment();
@@ -50,6 +53,7 @@ final class Compactor {
             return new Result(0, 0, 0, 0, 0);
         }
         Map<ByteBuffer, Long> latest = latestOffsets(cleanable);
+        long[] nextHorizon = {Long.MAX_VALUE};
         long bytesBefore = 0;
         long bytesAfter = 0;
         long removed = 0;
@@ -65,7 +69,7 @@ final class Compactor {
                     now);
             for (Segment in : group) {
                 bytesBefore += in.size();
-                removed += copyLatest(in, out, latest, now, config.deleteRetentionMs());
+                removed += copyLatest(in, out, latest, now, config.deleteRetentionMs(), nextHorizon);
             }
             bytesAfter += out.size();
             out.onRolled();
@@ -76,6 +80,7 @@ final class Compactor {
                 log.markCleanedUpTo(end);
             }
         }
+        log.setNextDeleteHorizon(nextHorizon[0]);
         return new Result(cleanable.size(), groupsOut, removed, bytesBefore, bytesAfter);
     }
 
@@ -138,7 +143,12 @@ final class Compactor {
 
     /** Copies the records of {@code in} that are the latest for their key; returns how many were dropped. */
     private static long copyLatest(
-            Segment in, Segment out, Map<ByteBuffer, Long> latest, long now, long deleteRetentionMs) {
+            Segment in,
+            Segment out,
+            Map<ByteBuffer, Long> latest,
+            long now,
+            long deleteRetentionMs,
+            long[] nextHorizon) {
         long dropped = 0;
         BatchScanner scanner = new BatchScanner(in.file(), 0, in.size(), 1 << 20);
         for (RecordBatch batch = scanner.next(); batch != null; batch = scanner.next()) {
@@ -165,6 +175,10 @@ final class Compactor {
             } else {
                 long horizon = hasTombstone ? (needsHorizon ? now + deleteRetentionMs : batch.deleteHorizonMs()) : -1;
                 out.append(rewrite(batch, kept, horizon));
+            }
+            if (hasTombstone) {
+                long horizon = needsHorizon ? now + deleteRetentionMs : batch.deleteHorizonMs();
+                nextHorizon[0] = Math.min(nextHorizon[0], horizon);
             }
         }
         return dropped;

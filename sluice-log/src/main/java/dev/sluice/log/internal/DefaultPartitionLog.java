@@ -62,6 +62,8 @@ public final class DefaultPartitionLog implements PartitionLog {
     private volatile boolean closed;
     /** Compaction has processed every segment below this offset since the log opened. */
     private volatile long cleanedUpTo;
+    /** The earliest time a tombstone kept by compaction may be removed. */
+    private volatile long nextDeleteHorizon = Long.MAX_VALUE;
 
     DefaultPartitionLog(
             String topic,
@@ -234,11 +236,11 @@ public final class DefaultPartitionLog implements PartitionLog {
         } finally {
             lock.unlock();
         }
-        for (PendingAck ack : acked) {
-            ack.future().complete(ack.result());
-        }
         if (!acked.isEmpty()) {
             notifyListeners();
+        }
+        for (PendingAck ack : acked) {
+            ack.future().complete(ack.result());
         }
     }
 
@@ -374,6 +376,14 @@ public final class DefaultPartitionLog implements PartitionLog {
 
     void markCleanedUpTo(long offset) {
         cleanedUpTo = Math.max(cleanedUpTo, Math.min(offset, logEndOffset));
+    }
+
+    long nextDeleteHorizon() {
+        return nextDeleteHorizon;
+    }
+
+    void setNextDeleteHorizon(long horizon) {
+        nextDeleteHorizon = horizon;
     }
 
     long recoveryPoint() {

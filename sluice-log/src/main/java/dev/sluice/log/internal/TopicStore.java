@@ -173,7 +173,7 @@ public final class TopicStore implements AutoCloseable {
                 DefaultPartitionLog log = (DefaultPartitionLog) p;
                 if (topic.config().cleanupPolicy() == CleanupPolicy.DELETE) {
                     deleted += Retention.apply(log, now);
-                } else if (Compactor.isDue(log)) {
+                } else if (Compactor.isDue(log, now)) {
                     compactedAway += Compactor.compact(log, now).recordsRemoved();
                 }
             }
