@@ -1,0 +1,27 @@
+package dev.sluice.broker;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Publishes events. Sends are asynchronous and batched; the future completes when the broker has acknowledged the
+ * event (for the embedded log: appended, and fsynced if the topic's {@code flush.policy} is {@code always}). Events
+ * with a key go to the partition Kafka's default partitioner would choose ({@link KeyPartitioner}); events without a
+ * key stick to one partition per batch. Thread-safe.
+ */
+public interface Producer extends AutoCloseable {
+    /**
+     * Sends to the partition chosen by the key. Errors (unknown topic, event too large, broker closed) complete the
+     * future exceptionally with a {@link BrokerException}.
+     */
+    CompletableFuture<SendResult> send(String topic, Event event);
+
+    /** Sends to a given partition. */
+    CompletableFuture<SendResult> send(TopicPartition partition, Event event);
+
+    /** Blocks until every event sent before this call is acknowledged or failed. */
+    void flush();
+
+    /** Flushes, then releases the producer. */
+    @Override
+    void close();
+}

@@ -1,0 +1,122 @@
+package dev.sluice.broker.embedded;
+
+import dev.sluice.broker.Admin;
+import dev.sluice.broker.GroupDescription;
+import dev.sluice.broker.GroupDescription.PartitionLag;
+import dev.sluice.broker.NewTopic;
+import dev.sluice.broker.TopicDescription;
+import dev.sluice.broker.TopicDescription.PartitionInfo;
+import dev.sluice.broker.TopicPartition;
+import dev.sluice.log.Log;
+import dev.sluice.log.PartitionLog;
+import dev.sluice.log.Topic;
+import dev.sluice.log.config.TopicConfig;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/** Administration of the embedded broker, straight on the log. Thread-safe. */
+final class EmbeddedAdmin implements Admin {
+    private final Log log;
+    private final OffsetStore offsets;
+    private final GroupCoordinator groups;
+
+    EmbeddedAdmin(Log log, OffsetStore offsets, GroupCoordinator groups) {
+        this.log = log;
+        this.offsets = offsets;
+        this.groups = groups;
+    }
+
+    @Override
+    public void createTopic(NewTopic topic) {
+        translate(() -> log.createTopic(topic.name(), topic.partitions(), TopicConfig.of(topic.config())));
+    }
+
+    @Override
+    public List<String> listTopics(boolean includeInternal) {
+        return log.topics().stream()
+                .map(Topic::name)
+                .filter(n -> includeInternal || !n.startsWith("__"))
+                .toList();
+    }
+
+    @Override
+    public TopicDescription describeTopic(String name) {
+        Topic topic = translate(() -> log.topic(name));
+        List<PartitionInfo> partitions = new ArrayList<>();
+        for (PartitionLog p : topic.partitions()) {
+            partitions.add(new PartitionInfo(p.partition(), p.logStartOffset(), p.highWatermark(), p.sizeInBytes()));
+        }
+        return new TopicDescription(name, partitions, topic.config().toMap());
+    }
+
+    @Override
+    public void deleteTopic(String name) {
+        translate(() -> {
+            log.topic(name);
+            offsets.forgetTopic(name);
+            log.deleteTopic(name);
+            return null;
+        });
+    }
+
+    @Override
+    public List<String> listGroups() {
+        Set<String> all = new TreeSet<>(offsets.groups());
+        all.addAll(groups.groupsWithMembers());
+        return new ArrayList<>(all);
+    }
+
+    @Override
+    public GroupDescription describeGroup(String groupId) {
+        Group group = groups.find(groupId);
+        Map<TopicPartition, Long> committed = offsets.committed(groupId);
+        List<PartitionLag> lags = new ArrayList<>();
+        for (Map.Entry<TopicPartition, Long> e : committed.entrySet()) {
+            TopicPartition tp = e.getKey();
+            PartitionLog p = log.findTopic(tp.topic())
+                    .map(t -> t.partitions().get(tp.partition()))
+                    .orElse(null);
+            if (p == null) {
+                continue;
+            }
+            long end = p.highWatermark();
+            long from = Math.max(e.getValue(), p.logStartOffset());
+            lags.add(new PartitionLag(
+                    tp, e.getValue(), end, Math.max(0, end - from), group == null ? null : group.ownerOf(tp)));
+        }
+        return new GroupDescription(groupId, group == null ? List.of() : group.memberIds(), lags);
+    }
+
+    @Override
+    public Map<TopicPartition, Long> endOffsets(Collection<TopicPartition> partitions) {
+        return offsetsOf(partitions, PartitionLog::highWatermark);
+    }
+
+    @Override
+    public Map<TopicPartition, Long> startOffsets(Collection<TopicPartition> partitions) {
+        return offsetsOf(partitions, PartitionLog::logStartOffset);
+    }
+
+    private Map<TopicPartition, Long> offsetsOf(Collection<TopicPartition> partitions, Function<PartitionLog, Long> f) {
+        Map<TopicPartition, Long> out = new LinkedHashMap<>();
+        for (TopicPartition tp : partitions) {
+            out.put(tp, f.apply(translate(() -> log.topic(tp.topic()).partition(tp.partition()))));
+        }
+        return out;
+    }
+
+    private static <T> T translate(Supplier<T> action) {
+        try {
+            return action.get();
+        } catch (RuntimeException e) {
+            throw Errors.translate(e);
+        }
+    }
+}

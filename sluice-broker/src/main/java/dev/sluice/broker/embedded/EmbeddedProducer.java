@@ -1,0 +1,189 @@
+package dev.sluice.broker.embedded;
+
+import dev.sluice.broker.BrokerException;
+import dev.sluice.broker.Event;
+import dev.sluice.broker.KeyPartitioner;
+import dev.sluice.broker.Producer;
+import dev.sluice.broker.ProducerConfig;
+import dev.sluice.broker.RecordTooLargeException;
+import dev.sluice.broker.SendResult;
+import dev.sluice.broker.TopicPartition;
+import dev.sluice.broker.UnknownTopicException;
+import dev.sluice.log.AppendResult;
+import dev.sluice.log.Log;
+import dev.sluice.log.PartitionLog;
+import dev.sluice.log.Topic;
+import dev.sluice.log.record.RecordBatchBuilder;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * The embedded producer: sending threads encode events into per-partition batches ({@link RecordAccumulator}); one
+ * sender thread appends ready batches to the log and completes their futures (for {@code flush.policy=always}, on the
+ * log's flusher thread after the covering fsync). Thread-safe.
+ */
+final class EmbeddedProducer implements Producer {
+    private final Log log;
+    private final RecordAccumulator accumulator;
+    private final Waker senderWaker = new Waker();
+    private final Thread sender;
+    private final Consumer<EmbeddedProducer> onClose;
+    private final Map<String, AtomicInteger> stickyPartitions = new ConcurrentHashMap<>();
+    private volatile boolean closing;
+    private volatile boolean flushRequested;
+
+    EmbeddedProducer(Log log, ProducerConfig config, Consumer<EmbeddedProducer> onClose) {
+        this.log = log;
+        this.onClose = onClose;
+        this.accumulator = new RecordAccumulator(
+                new BufferPool(config.bufferBytes(), config.batchBytes()), config.lingerMs(), config.maxBlockMs());
+        this.sender = new Thread(this::runSender, "sluice-producer-sender");
+        this.sender.setDaemon(true);
+        this.sender.start();
+    }
+
+    @Override
+    public CompletableFuture<SendResult> send(String topic, Event event) {
+        Topic t = log.findTopic(topic).orElse(null);
+        if (t == null) {
+            return failed(unknownTopic(topic));
+        }
+        int partitions = t.partitionCount();
+        int partition = event.key() != null
+                ? KeyPartitioner.partition(event.key(), partitions)
+                : stickyPartitions
+                                .computeIfAbsent(topic, k -> new AtomicInteger())
+                                .get()
+                        % partitions;
+        return append(new TopicPartition(topic, partition), t, event);
+    }
+
+    @Override
+    public CompletableFuture<SendResult> send(TopicPartition tp, Event event) {
+        Topic t = log.findTopic(tp.topic()).orElse(null);
+        if (t == null) {
+            return failed(unknownTopic(tp.topic()));
+        }
+        if (tp.partition() < 0 || tp.partition() >= t.partitionCount()) {
+            return failed(new UnknownTopicException("Partition " + tp.partition() + " does not exist: topic "
+                    + tp.topic() + " has " + t.partitionCount() + " partitions (0-" + (t.partitionCount() - 1) + ")."));
+        }
+        return append(tp, t, event);
+    }
+
+    private CompletableFuture<SendResult> append(TopicPartition tp, Topic topic, Event event) {
+        if (closing) {
+            return failed(new BrokerException("The producer is closed."));
+        }
+        int maxBytes = topic.config().maxMessageBytes();
+        int exactSize = RecordBatchBuilder.sizeOfSingleRecordBatch(
+                event.key(), event.value(), ProducerBatch.toLogHeaders(event));
+        if (exactSize > maxBytes) {
+            return failed(new RecordTooLargeException("An event of " + exactSize + " bytes (with batch overhead) is"
+                    + " larger than " + tp.topic() + "'s max.message.bytes of " + maxBytes + ". Send smaller events or"
+                    + " raise max.message.bytes on the topic."));
+        }
+        CompletableFuture<SendResult> future = new CompletableFuture<>();
+        try {
+            if (accumulator.append(tp, event, future, maxBytes, exactSize)) {
+                if (event.key() == null) {
+                    stickyPartitions.get(tp.topic()).incrementAndGet(); // next batch of key-less events elsewhere
+                }
+                senderWaker.wake();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return failed(new BrokerException("Interrupted while waiting for producer buffer space."));
+        } catch (BrokerException e) {
+            return failed(e);
+        }
+        return future;
+    }
+
+    private void runSender() {
+        while (true) {
+            senderWaker.reset();
+            boolean all = flushRequested || closing;
+            List<ProducerBatch> ready = accumulator.drain(all);
+            for (ProducerBatch batch : ready) {
+                store(batch);
+            }
+            if (ready.isEmpty()) {
+                if (closing && accumulator.isEmpty()) {
+                    return;
+                }
+                long wait = accumulator.nanosUntilReady();
+                senderWaker.await(wait < 0 || all ? TimeUnit.MILLISECONDS.toNanos(100) : Math.max(wait, 1000));
+            }
+        }
+    }
+
+    private void store(ProducerBatch batch) {
+        CompletableFuture<AppendResult> appended;
+        try {
+            PartitionLog partition =
+                    log.topic(batch.topicPartition.topic()).partition(batch.topicPartition.partition());
+            appended = partition.appendAsync(batch.builder.build());
+        } catch (RuntimeException e) {
+            accumulator.release(batch.buffer);
+            batch.fail(Errors.translate(e));
+            accumulator.completed(batch);
+            return;
+        }
+        accumulator.release(batch.buffer); // the bytes are in the log file now; only durability is pending
+        appended.whenComplete((result, error) -> {
+            if (error != null) {
+                batch.fail(Errors.translate(error));
+            } else {
+                batch.complete(result);
+            }
+            accumulator.completed(batch);
+        });
+    }
+
+    @Override
+    public void flush() {
+        List<CompletableFuture<Void>> pending = accumulator.inFlight();
+        flushRequested = true;
+        senderWaker.wake();
+        try {
+            CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
+        } finally {
+            flushRequested = false;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closing) {
+            return;
+        }
+        flush();
+        closing = true;
+        senderWaker.wake();
+        try {
+            sender.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        onClose.accept(this);
+    }
+
+    private BrokerException unknownTopic(String topic) {
+        try {
+            log.topic(topic);
+            return new UnknownTopicException("Topic '" + topic + "' does not exist.");
+        } catch (RuntimeException e) {
+            return Errors.translate(e);
+        }
+    }
+
+    private static CompletableFuture<SendResult> failed(BrokerException e) {
+        return CompletableFuture.failedFuture(e);
+    }
+}

@@ -1,0 +1,149 @@
+package dev.sluice.broker.embedded;
+
+import dev.sluice.broker.TopicPartition;
+import dev.sluice.log.Log;
+import dev.sluice.log.LogSlice;
+import dev.sluice.log.PartitionLog;
+import dev.sluice.log.config.CleanupPolicy;
+import dev.sluice.log.config.FlushPolicy;
+import dev.sluice.log.config.TopicConfig;
+import dev.sluice.log.record.LogRecord;
+import dev.sluice.log.record.RecordBatchBuilder;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+/**
+ * Committed offsets of every consumer group, kept in memory and stored durably in the compacted internal topic
+ * {@value #TOPIC} (fsynced on every commit, group-committed). On open the topic is read back.
+ *
+ * <pre>
+ *  key   (v0): version int8 = 0 | groupLength int16 | group UTF-8 | topicLength int16 | topic UTF-8 | partition int32
+ *  value (v0): version int8 = 0 | offset int64 | commitTimestamp int64          (null value: offset deleted)
+ * </pre>
+ *
+ * Thread-safe.
+ */
+final class OffsetStore {
+    static final String TOPIC = "__consumer_offsets";
+
+    record Key(String group, TopicPartition topicPartition) {}
+
+    private final PartitionLog partition;
+    private final Clock clock = Clock.systemUTC();
+    private final Map<Key, Long> committed = new ConcurrentHashMap<>();
+
+    OffsetStore(Log log) {
+        this.partition = log.findTopic(TOPIC)
+                .orElseGet(() -> log.createTopic(
+                        TOPIC,
+                        1,
+                        TopicConfig.builder()
+                                .cleanupPolicy(CleanupPolicy.COMPACT)
+                                .flushPolicy(FlushPolicy.ALWAYS)
+                                .segmentBytes(64L << 20)
+                                .build()))
+                .partition(0);
+        load();
+    }
+
+    /** Stores the offsets; the future completes once they are durable and visible to {@link #committed}. */
+    CompletableFuture<Void> commit(String group, Map<TopicPartition, Long> offsets) {
+        if (offsets.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        RecordBatchBuilder batch =
+                new RecordBatchBuilder(ByteBuffer.allocate(128 + offsets.size() * (64 + group.length() * 3 + 512)));
+        long now = clock.millis();
+        offsets.forEach((tp, offset) -> batch.tryAppend(now, key(group, tp), value(offset, now), List.of()));
+        return partition
+                .appendAsync(batch.build())
+                .thenRun(() -> offsets.forEach((tp, offset) -> committed.put(new Key(group, tp), offset)));
+    }
+
+    Long committed(String group, TopicPartition tp) {
+        return committed.get(new Key(group, tp));
+    }
+
+    Map<TopicPartition, Long> committed(String group) {
+        return committed.entrySet().stream()
+                .filter(e -> e.getKey().group().equals(group))
+                .collect(Collectors.toMap(
+                        e -> e.getKey().topicPartition(), Map.Entry::getValue, (a, b) -> a, TreeMap::new));
+    }
+
+    Set<String> groups() {
+        return committed.keySet().stream().map(Key::group).collect(Collectors.toSet());
+    }
+
+    /** Deletes every group's offsets for a topic that is being deleted. */
+    void forgetTopic(String topic) {
+        List<Key> keys = committed.keySet().stream()
+                .filter(k -> k.topicPartition().topic().equals(topic))
+                .toList();
+        if (keys.isEmpty()) {
+            return;
+        }
+        RecordBatchBuilder batch = new RecordBatchBuilder(ByteBuffer.allocate(128 + keys.size() * 1024));
+        long now = clock.millis();
+        keys.forEach(k -> batch.tryAppend(now, key(k.group(), k.topicPartition()), null, List.of()));
+        partition.append(batch.build());
+        keys.forEach(committed::remove);
+    }
+
+    private void load() {
+        long next = partition.logStartOffset();
+        while (next < partition.highWatermark()) {
+            LogSlice slice = partition.read(next, 1 << 20);
+            for (LogRecord r : slice.records()) {
+                Key key = decodeKey(r.key());
+                if (r.value() == null) {
+                    committed.remove(key);
+                } else {
+                    committed.put(key, ByteBuffer.wrap(r.value()).position(1).getLong());
+                }
+            }
+            next = slice.nextOffset();
+        }
+    }
+
+    private static byte[] key(String group, TopicPartition tp) {
+        byte[] g = group.getBytes(StandardCharsets.UTF_8);
+        byte[] t = tp.topic().getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(1 + 2 + g.length + 2 + t.length + 4)
+                .put((byte) 0)
+                .putShort((short) g.length)
+                .put(g)
+                .putShort((short) t.length)
+                .put(t)
+                .putInt(tp.partition())
+                .array();
+    }
+
+    private static Key decodeKey(byte[] bytes) {
+        ByteBuffer b = ByteBuffer.wrap(bytes);
+        b.get();
+        byte[] g = new byte[b.getShort()];
+        b.get(g);
+        byte[] t = new byte[b.getShort()];
+        b.get(t);
+        return new Key(
+                new String(g, StandardCharsets.UTF_8),
+                new TopicPartition(new String(t, StandardCharsets.UTF_8), b.getInt()));
+    }
+
+    private static byte[] value(long offset, long now) {
+        return ByteBuffer.allocate(17)
+                .put((byte) 0)
+                .putLong(offset)
+                .putLong(now)
+                .array();
+    }
+}

@@ -1,0 +1,126 @@
+package dev.sluice.broker.embedded;
+
+import dev.sluice.broker.BrokerException;
+import dev.sluice.broker.Event;
+import dev.sluice.broker.SendResult;
+import dev.sluice.broker.TopicPartition;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Per-partition queues of open batches. Sending threads append under the queue's lock; the sender thread drains ready
+ * batches under the same lock. A batch is ready when a newer one exists behind it, when its linger time has passed, or
+ * when a flush or close asks for everything. Thread-safe.
+ */
+final class RecordAccumulator {
+    private final BufferPool pool;
+    private final long lingerNanos;
+    private final long maxBlockMs;
+    private final Map<TopicPartition, ArrayDeque<ProducerBatch>> queues = new ConcurrentHashMap<>();
+    private final Set<ProducerBatch> incomplete = ConcurrentHashMap.newKeySet();
+
+    RecordAccumulator(BufferPool pool, long lingerMs, long maxBlockMs) {
+        this.pool = pool;
+        this.lingerNanos = lingerMs * 1_000_000L;
+        this.maxBlockMs = maxBlockMs;
+    }
+
+    /**
+     * Adds an event to the partition's open batch, or to a new one.
+     *
+     * @param maxBatchBytes the topic's limit on one batch
+     * @param exactSize the event's size alone in a batch
+     * @return true if a new batch was started (the sender should be woken)
+     */
+    boolean append(
+            TopicPartition tp, Event event, CompletableFuture<SendResult> future, int maxBatchBytes, int exactSize)
+            throws InterruptedException {
+        ArrayDeque<ProducerBatch> queue = queues.computeIfAbsent(tp, k -> new ArrayDeque<>());
+        synchronized (queue) {
+            ProducerBatch last = queue.peekLast();
+            if (last != null && last.tryAppend(event, future)) {
+                return false;
+            }
+        }
+        ByteBuffer buffer = pool.allocate(Math.max(exactSize, pool.poolableSize()), maxBlockMs);
+        synchronized (queue) {
+            ProducerBatch last = queue.peekLast();
+            if (last != null && last.tryAppend(event, future)) {
+                pool.release(buffer);
+                return false;
+            }
+            ProducerBatch batch = new ProducerBatch(tp, buffer, Math.min(buffer.capacity(), maxBatchBytes));
+            if (!batch.tryAppend(event, future)) {
+                pool.release(buffer);
+                throw new BrokerException("internal error: a new batch of " + buffer.capacity()
+                        + " bytes cannot hold an event of " + exactSize + " bytes");
+            }
+            incomplete.add(batch);
+            queue.addLast(batch);
+            return true;
+        }
+    }
+
+    /** Takes every ready batch, oldest first per partition. */
+    List<ProducerBatch> drain(boolean all) {
+        List<ProducerBatch> ready = new ArrayList<>();
+        long now = System.nanoTime();
+        for (ArrayDeque<ProducerBatch> queue : queues.values()) {
+            synchronized (queue) {
+                while (!queue.isEmpty()) {
+                    ProducerBatch first = queue.peekFirst();
+                    if (all || queue.size() > 1 || now - first.createdNanos >= lingerNanos) {
+                        first.sealed = true;
+                        ready.add(queue.pollFirst());
+                    } else {
+                        break;
+                    }
+                }
+            }
+        }
+        return ready;
+    }
+
+    /** Nanoseconds until the oldest waiting batch is ready, or -1 if nothing waits. */
+    long nanosUntilReady() {
+        long now = System.nanoTime();
+        long best = -1;
+        for (ArrayDeque<ProducerBatch> queue : queues.values()) {
+            synchronized (queue) {
+                ProducerBatch first = queue.peekFirst();
+                if (first != null) {
+                    long wait = Math.max(0, first.createdNanos + lingerNanos - now);
+                    best = best < 0 ? wait : Math.min(best, wait);
+                }
+            }
+        }
+        return best;
+    }
+
+    void completed(ProducerBatch batch) {
+        incomplete.remove(batch);
+    }
+
+    void release(ByteBuffer buffer) {
+        pool.release(buffer);
+    }
+
+    /** Futures of every batch not yet acknowledged, for flush. */
+    List<CompletableFuture<Void>> inFlight() {
+        List<CompletableFuture<Void>> out = new ArrayList<>();
+        for (ProducerBatch b : incomplete) {
+            out.add(b.done);
+        }
+        return out;
+    }
+
+    boolean isEmpty() {
+        return incomplete.isEmpty();
+    }
+}
