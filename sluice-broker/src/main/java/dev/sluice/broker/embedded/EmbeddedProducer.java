@@ -13,13 +13,9 @@ import dev.sluice.log.AppendResult;
 import dev.sluice.log.Log;
 import dev.sluice.log.PartitionLog;
 import dev.sluice.log.Topic;
-import dev.sluice.log.record.RecordBatchBuilder;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -33,7 +29,6 @@ final class EmbeddedProducer implements Producer {
     private final Waker senderWaker = new Waker();
     private final Thread sender;
     private final Consumer<EmbeddedProducer> onClose;
-    private final Map<String, AtomicInteger> stickyPartitions = new ConcurrentHashMap<>();
     private volatile boolean closing;
     private volatile boolean flushRequested;
 
@@ -53,14 +48,12 @@ final class EmbeddedProducer implements Producer {
         if (t == null) {
             return failed(unknownTopic(topic));
         }
+        RecordAccumulator.TopicQueues queues = accumulator.queues(t);
         int partitions = t.partitionCount();
         int partition = event.key() != null
                 ? KeyPartitioner.partition(event.key(), partitions)
-                : stickyPartitions
-                                .computeIfAbsent(topic, k -> new AtomicInteger())
-                                .get()
-                        % partitions;
-        return append(new TopicPartition(topic, partition), t, event);
+                : queues.stickyPartition.get() % partitions;
+        return append(queues, partition, event);
     }
 
     @Override
@@ -73,26 +66,27 @@ final class EmbeddedProducer implements Producer {
             return failed(new UnknownTopicException("Partition " + tp.partition() + " does not exist: topic "
                     + tp.topic() + " has " + t.partitionCount() + " partitions (0-" + (t.partitionCount() - 1) + ")."));
         }
-        return append(tp, t, event);
+        return append(accumulator.queues(t), tp.partition(), event);
     }
 
-    private CompletableFuture<SendResult> append(TopicPartition tp, Topic topic, Event event) {
+    private CompletableFuture<SendResult> append(RecordAccumulator.TopicQueues queues, int partition, Event event) {
         if (closing) {
             return failed(new BrokerException("The producer is closed."));
         }
-        int maxBytes = topic.config().maxMessageBytes();
-        int exactSize = RecordBatchBuilder.sizeOfSingleRecordBatch(
-                event.key(), event.value(), ProducerBatch.toLogHeaders(event));
-        if (exactSize > maxBytes) {
-            return failed(new RecordTooLargeException("An event of " + exactSize + " bytes (with batch overhead) is"
-                    + " larger than " + tp.topic() + "'s max.message.bytes of " + maxBytes + ". Send smaller events or"
-                    + " raise max.message.bytes on the topic."));
+        int maxBytes = queues.topic.config().maxMessageBytes();
+        if (ProducerBatch.sizeBound(event) > maxBytes) {
+            int exactSize = ProducerBatch.sizeAlone(event);
+            if (exactSize > maxBytes) {
+                return failed(new RecordTooLargeException("An event of " + exactSize + " bytes (with batch overhead)"
+                        + " is larger than " + queues.topic.name() + "'s max.message.bytes of " + maxBytes + ". Send"
+                        + " smaller events or raise max.message.bytes on the topic."));
+            }
         }
         CompletableFuture<SendResult> future = new CompletableFuture<>();
         try {
-            if (accumulator.append(tp, event, future, maxBytes, exactSize)) {
+            if (accumulator.append(queues, partition, event, future, maxBytes)) {
                 if (event.key() == null) {
-                    stickyPartitions.get(tp.topic()).incrementAndGet(); // next batch of key-less events elsewhere
+                    queues.stickyPartition.incrementAndGet(); // the next batch of key-less events goes elsewhere
                 }
                 senderWaker.wake();
             }

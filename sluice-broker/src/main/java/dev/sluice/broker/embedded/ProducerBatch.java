@@ -66,6 +66,22 @@ final class ProducerBatch {
         done.complete(null);
     }
 
+    /** The exact size of a batch holding only this event. */
+    static int sizeAlone(Event event) {
+        return RecordBatchBuilder.sizeOfSingleRecordBatch(event.key(), event.value(), toLogHeaders(event));
+    }
+
+    /** An upper bound of {@link #sizeAlone}, cheap enough for every send. */
+    static long sizeBound(Event event) {
+        long size = 128
+                + (event.key() == null ? 0 : event.key().length)
+                + (event.value() == null ? 0 : event.value().length);
+        for (dev.sluice.broker.Header h : event.headers()) {
+            size += 16 + 3L * h.key().length() + (h.value() == null ? 0 : h.value().length);
+        }
+        return size;
+    }
+
     static List<Header> toLogHeaders(Event event) {
         List<dev.sluice.broker.Header> headers = event.headers();
         if (headers.isEmpty()) {

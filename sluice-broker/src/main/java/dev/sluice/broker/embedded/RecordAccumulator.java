@@ -4,6 +4,7 @@ import dev.sluice.broker.BrokerException;
 import dev.sluice.broker.Event;
 import dev.sluice.broker.SendResult;
 import dev.sluice.broker.TopicPartition;
+import dev.sluice.log.Topic;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Per-partition queues of open batches. Sending threads append under the queue's lock; the sender thread drains ready
@@ -19,10 +21,30 @@ import java.util.concurrent.ConcurrentHashMap;
  * when a flush or close asks for everything. Thread-safe.
  */
 final class RecordAccumulator {
+    /** The queues of one topic, indexed by partition, and where its key-less events go now. */
+    static final class TopicQueues {
+        final Topic topic;
+        final TopicPartition[] partitions;
+        final List<ArrayDeque<ProducerBatch>> queues;
+        final AtomicInteger stickyPartition = new AtomicInteger();
+
+        TopicQueues(Topic topic) {
+            this.topic = topic;
+            int n = topic.partitionCount();
+            this.partitions = new TopicPartition[n];
+            List<ArrayDeque<ProducerBatch>> qs = new ArrayList<>(n);
+            for (int p = 0; p < n; p++) {
+                partitions[p] = new TopicPartition(topic.name(), p);
+                qs.add(new ArrayDeque<>());
+            }
+            this.queues = List.copyOf(qs);
+        }
+    }
+
     private final BufferPool pool;
     private final long lingerNanos;
     private final long maxBlockMs;
-    private final Map<TopicPartition, ArrayDeque<ProducerBatch>> queues = new ConcurrentHashMap<>();
+    private final Map<String, TopicQueues> topics = new ConcurrentHashMap<>();
     private final Set<ProducerBatch> incomplete = ConcurrentHashMap.newKeySet();
 
     RecordAccumulator(BufferPool pool, long lingerMs, long maxBlockMs) {
@@ -31,23 +53,33 @@ final class RecordAccumulator {
         this.maxBlockMs = maxBlockMs;
     }
 
+    /** The queues of a topic; the topic object is refreshed if it was deleted and created again. */
+    TopicQueues queues(Topic topic) {
+        TopicQueues q = topics.get(topic.name());
+        if (q == null || q.topic != topic) {
+            q = new TopicQueues(topic);
+            topics.put(topic.name(), q);
+        }
+        return q;
+    }
+
     /**
      * Adds an event to the partition's open batch, or to a new one.
      *
      * @param maxBatchBytes the topic's limit on one batch
-     * @param exactSize the event's size alone in a batch
      * @return true if a new batch was started (the sender should be woken)
      */
     boolean append(
-            TopicPartition tp, Event event, CompletableFuture<SendResult> future, int maxBatchBytes, int exactSize)
+            TopicQueues topic, int partition, Event event, CompletableFuture<SendResult> future, int maxBatchBytes)
             throws InterruptedException {
-        ArrayDeque<ProducerBatch> queue = queues.computeIfAbsent(tp, k -> new ArrayDeque<>());
+        ArrayDeque<ProducerBatch> queue = topic.queues.get(partition);
         synchronized (queue) {
             ProducerBatch last = queue.peekLast();
             if (last != null && last.tryAppend(event, future)) {
                 return false;
             }
         }
+        int exactSize = ProducerBatch.sizeAlone(event);
         ByteBuffer buffer = pool.allocate(Math.max(exactSize, pool.poolableSize()), maxBlockMs);
         synchronized (queue) {
             ProducerBatch last = queue.peekLast();
@@ -55,7 +87,8 @@ final class RecordAccumulator {
                 pool.release(buffer);
                 return false;
             }
-            ProducerBatch batch = new ProducerBatch(tp, buffer, Math.min(buffer.capacity(), maxBatchBytes));
+            ProducerBatch batch =
+                    new ProducerBatch(topic.partitions[partition], buffer, Math.min(buffer.capacity(), maxBatchBytes));
             if (!batch.tryAppend(event, future)) {
                 pool.release(buffer);
                 throw new BrokerException("internal error: a new batch of " + buffer.capacity()
@@ -71,15 +104,17 @@ final class RecordAccumulator {
     List<ProducerBatch> drain(boolean all) {
         List<ProducerBatch> ready = new ArrayList<>();
         long now = System.nanoTime();
-        for (ArrayDeque<ProducerBatch> queue : queues.values()) {
-            synchronized (queue) {
-                while (!queue.isEmpty()) {
-                    ProducerBatch first = queue.peekFirst();
-                    if (all || queue.size() > 1 || now - first.createdNanos >= lingerNanos) {
-                        first.sealed = true;
-                        ready.add(queue.pollFirst());
-                    } else {
-                        break;
+        for (TopicQueues topic : topics.values()) {
+            for (ArrayDeque<ProducerBatch> queue : topic.queues) {
+                synchronized (queue) {
+                    while (!queue.isEmpty()) {
+                        ProducerBatch first = queue.peekFirst();
+                        if (all || queue.size() > 1 || now - first.createdNanos >= lingerNanos) {
+                            first.sealed = true;
+                            ready.add(queue.pollFirst());
+                        } else {
+                            break;
+                        }
                     }
                 }
             }
@@ -91,12 +126,14 @@ final class RecordAccumulator {
     long nanosUntilReady() {
         long now = System.nanoTime();
         long best = -1;
-        for (ArrayDeque<ProducerBatch> queue : queues.values()) {
-            synchronized (queue) {
-                ProducerBatch first = queue.peekFirst();
-                if (first != null) {
-                    long wait = Math.max(0, first.createdNanos + lingerNanos - now);
-                    best = best < 0 ? wait : Math.min(best, wait);
+        for (TopicQueues topic : topics.values()) {
+            for (ArrayDeque<ProducerBatch> queue : topic.queues) {
+                synchronized (queue) {
+                    ProducerBatch first = queue.peekFirst();
+                    if (first != null) {
+                        long wait = Math.max(0, first.createdNanos + lingerNanos - now);
+                        best = best < 0 ? wait : Math.min(best, wait);
+                    }
                 }
             }
         }

@@ -1,0 +1,27 @@
+package dev.sluice.app.cli;
+
+import dev.sluice.app.bench.BenchCommand;
+import picocli.CommandLine.Command;
+
+/** The root {@code sluice} command. */
+@Command(
+        name = "sluice",
+        mixinStandardHelpOptions = true,
+        versionProvider = Version.class,
+        description = "Event-driven data pipelines: an embedded durable log that scales out on Apache Kafka.",
+        subcommands = {
+            TopicsCommand.class,
+            ProduceCommand.class,
+            ConsumeCommand.class,
+            GroupsCommand.class,
+            BenchCommand.class
+        })
+public final class SluiceCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}
