@@ -2,6 +2,7 @@ package dev.sluice.app;
 
 import dev.sluice.app.cli.SluiceCommand;
 import dev.sluice.app.cli.UserErrors;
+import java.io.PrintWriter;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -16,10 +17,17 @@ public final class Main {
         System.exit(run(args));
     }
 
-    /** Runs a command line and returns its exit code, without exiting (for tests). */
+    /** Runs a command line and returns its exit code, without exiting. */
     public static int run(String... args) {
+        return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    }
+
+    /** Runs a command line writing to the given streams (for tests and embedding). */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
         configureLogging();
         CommandLine cli = new CommandLine(new SluiceCommand());
+        cli.setOut(out);
+        cli.setErr(err);
         cli.setExecutionExceptionHandler(UserErrors::handle);
         cli.setParameterExceptionHandler(UserErrors::handleUsage);
         return cli.execute(args);

@@ -1,5 +1,6 @@
 package dev.sluice.app.bench;
 
+import dev.sluice.app.cli.BrokerOptions;
 import dev.sluice.app.cli.Output;
 import dev.sluice.app.cli.Progress;
 import dev.sluice.app.cli.UserErrors.UserException;
@@ -82,12 +83,6 @@ public final class LogBenchCommand implements Callable<Integer> {
             description = "Duration of the latency run (default: ${DEFAULT-VALUE}).")
     int latencySeconds;
 
-    @Option(
-            names = "--data-dir",
-            paramLabel = "DIR",
-            description = "Where to write (default: a temporary directory, deleted afterwards).")
-    Path dataDir;
-
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
 
@@ -109,8 +104,9 @@ public final class LogBenchCommand implements Callable<Integer> {
                 records, recordSize, partitions, flush, threads, chosenApi, batchRecords, latencyRate, latencySeconds);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        boolean temporary = dataDir == null;
-        Path dir = temporary ? Files.createTempDirectory("sluice-bench") : dataDir;
+        String given = BrokerOptions.of(spec).dataDirectory();
+        boolean temporary = given == null; // by default, a temporary directory deleted afterwards
+        Path dir = temporary ? Files.createTempDirectory("sluice-bench") : Path.of(given);
         if (!json) {
             out.printf(
                     "sluice bench log: %s records of %d B, %d partition%s, flush=%s, api=%s, %d thread%s%n",

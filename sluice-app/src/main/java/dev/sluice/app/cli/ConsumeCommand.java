@@ -27,7 +27,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -42,9 +41,6 @@ import picocli.CommandLine.Spec;
         description = "Print events of a topic: from the beginning, an offset or a time; alone or as a group.",
         mixinStandardHelpOptions = true)
 public final class ConsumeCommand implements Callable<Integer> {
-    @Mixin
-    BrokerOptions broker;
-
     @Spec
     CommandSpec spec;
 
@@ -115,7 +111,7 @@ public final class ConsumeCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         long printed = 0;
-        try (Broker b = broker.open()) {
+        try (Broker b = BrokerOptions.of(spec).open()) {
             int partitions = b.admin().describeTopic(topic).partitions().size();
             if (partition != null && (partition < 0 || partition >= partitions)) {
                 throw new UserException("Partition " + partition + " does not exist: topic " + topic + " has "

@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -32,9 +31,6 @@ public final class GroupsCommand implements Runnable {
 
     @Command(name = "list", description = "List consumer groups with their total lag.", mixinStandardHelpOptions = true)
     static final class ListGroups implements Runnable {
-        @Mixin
-        BrokerOptions broker;
-
         @Spec
         CommandSpec spec;
 
@@ -44,7 +40,7 @@ public final class GroupsCommand implements Runnable {
         @Override
         public void run() {
             PrintWriter out = spec.commandLine().getOut();
-            try (Broker b = broker.open()) {
+            try (Broker b = BrokerOptions.of(spec).open()) {
                 List<GroupDescription> groups = new ArrayList<>();
                 for (String g : b.admin().listGroups()) {
                     groups.add(b.admin().describeGroup(g));
@@ -77,9 +73,6 @@ public final class GroupsCommand implements Runnable {
             description = "Committed offset, end offset and lag per partition.",
             mixinStandardHelpOptions = true)
     static final class Describe implements Runnable {
-        @Mixin
-        BrokerOptions broker;
-
         @Spec
         CommandSpec spec;
 
@@ -93,7 +86,7 @@ public final class GroupsCommand implements Runnable {
         public void run() {
             PrintWriter out = spec.commandLine().getOut();
             GroupDescription g;
-            try (Broker b = broker.open()) {
+            try (Broker b = BrokerOptions.of(spec).open()) {
                 if (!b.admin().listGroups().contains(group)) {
                     throw new UserErrors.UserException("Consumer group '" + group + "' does not exist (it has no"
                             + " committed offsets). Known groups: "

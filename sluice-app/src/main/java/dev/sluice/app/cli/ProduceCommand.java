@@ -24,7 +24,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -39,9 +38,6 @@ import picocli.CommandLine.Spec;
         description = "Publish events, one per line of JSON or text, from a file or stdin.",
         mixinStandardHelpOptions = true)
 public final class ProduceCommand implements Callable<Integer> {
-    @Mixin
-    BrokerOptions broker;
-
     @Spec
     CommandSpec spec;
 
@@ -101,7 +97,7 @@ public final class ProduceCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         List<Sent> sent = new ArrayList<>();
         Progress progress = new Progress(spec.commandLine().getErr(), "produced", total);
-        try (Broker b = broker.open();
+        try (Broker b = BrokerOptions.of(spec).open();
                 Producer producer = b.producer();
                 BufferedReader in = open()) {
             b.admin().describeTopic(topic); // a clear error for an unknown topic before reading any input

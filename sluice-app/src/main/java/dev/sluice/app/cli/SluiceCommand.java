@@ -17,6 +17,9 @@ import picocli.CommandLine.Command;
             BenchCommand.class
         })
 public final class SluiceCommand implements Runnable {
+    @picocli.CommandLine.Mixin
+    BrokerOptions broker = new BrokerOptions();
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 

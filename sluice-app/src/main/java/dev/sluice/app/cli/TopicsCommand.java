@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -39,9 +38,6 @@ public final class TopicsCommand implements Runnable {
 
     @Command(name = "create", description = "Create a topic.", mixinStandardHelpOptions = true)
     static final class Create implements Runnable {
-        @Mixin
-        BrokerOptions broker;
-
         @Spec
         CommandSpec spec;
 
@@ -64,7 +60,7 @@ public final class TopicsCommand implements Runnable {
         @Override
         public void run() {
             TopicConfig.of(config); // validate before touching the data directory
-            try (Broker b = broker.open()) {
+            try (Broker b = BrokerOptions.of(spec).open()) {
                 b.admin().createTopic(new NewTopic(name, partitions, config));
             }
             PrintWriter out = spec.commandLine().getOut();
@@ -76,9 +72,6 @@ public final class TopicsCommand implements Runnable {
 
     @Command(name = "list", description = "List topics.", mixinStandardHelpOptions = true)
     static final class ListTopics implements Runnable {
-        @Mixin
-        BrokerOptions broker;
-
         @Spec
         CommandSpec spec;
 
@@ -91,7 +84,7 @@ public final class TopicsCommand implements Runnable {
         @Override
         public void run() {
             PrintWriter out = spec.commandLine().getOut();
-            try (Broker b = broker.open()) {
+            try (Broker b = BrokerOptions.of(spec).open()) {
                 List<TopicDescription> topics = new ArrayList<>();
                 for (String name : b.admin().listTopics(internal)) {
                     topics.add(b.admin().describeTopic(name));
@@ -126,9 +119,6 @@ public final class TopicsCommand implements Runnable {
             description = "Show a topic's partitions and settings.",
             mixinStandardHelpOptions = true)
     static final class Describe implements Runnable {
-        @Mixin
-        BrokerOptions broker;
-
         @Spec
         CommandSpec spec;
 
@@ -142,7 +132,7 @@ public final class TopicsCommand implements Runnable {
         public void run() {
             PrintWriter out = spec.commandLine().getOut();
             TopicDescription t;
-            try (Broker b = broker.open()) {
+            try (Broker b = BrokerOptions.of(spec).open()) {
                 t = b.admin().describeTopic(name);
             }
             if (json) {
@@ -170,9 +160,6 @@ public final class TopicsCommand implements Runnable {
 
     @Command(name = "delete", description = "Delete a topic and all its events.", mixinStandardHelpOptions = true)
     static final class Delete implements Runnable {
-        @Mixin
-        BrokerOptions broker;
-
         @Spec
         CommandSpec spec;
 
@@ -181,7 +168,7 @@ public final class TopicsCommand implements Runnable {
 
         @Override
         public void run() {
-            try (Broker b = broker.open()) {
+            try (Broker b = BrokerOptions.of(spec).open()) {
                 b.admin().deleteTopic(name);
             }
             spec.commandLine().getOut().println("Deleted topic " + name + ".");

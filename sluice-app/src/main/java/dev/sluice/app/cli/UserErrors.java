@@ -2,6 +2,7 @@ package dev.sluice.app.cli;
 
 import dev.sluice.broker.BrokerException;
 import dev.sluice.log.LogException;
+import dev.sluice.log.config.Levenshtein;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
@@ -51,9 +52,30 @@ public final class UserErrors {
         CommandLine cli = e.getCommandLine();
         PrintWriter err = cli.getErr();
         err.println("error: " + e.getMessage());
-        err.println("Run '" + cli.getCommandSpec().qualifiedName() + " --help' for usage.");
+        String suggestion = suggest(e, cli);
+        if (suggestion != null) {
+            err.println("Did you mean '" + cli.getCommandSpec().qualifiedName() + " " + suggestion + "'?");
+        } else {
+            err.println("Run '" + cli.getCommandSpec().qualifiedName() + " --help' for usage.");
+        }
         err.flush();
         return USAGE;
+    }
+
+    /** The subcommand or option closest to an unmatched argument, within three edits. */
+    private static String suggest(ParameterException e, CommandLine cli) {
+        if (!(e instanceof picocli.CommandLine.UnmatchedArgumentException u)
+                || u.getUnmatched().isEmpty()) {
+            return null;
+        }
+        String arg = u.getUnmatched().get(0);
+        java.util.List<String> candidates =
+                new java.util.ArrayList<>(cli.getSubcommands().keySet());
+        cli.getCommandSpec().options().forEach(o -> candidates.addAll(java.util.List.of(o.names())));
+        return candidates.stream()
+                .filter(c -> Levenshtein.distance(c, arg) <= 3)
+                .min(java.util.Comparator.comparingInt(c -> Levenshtein.distance(c, arg)))
+                .orElse(null);
     }
 
     static boolean isUserError(Throwable e) {

@@ -1,0 +1,111 @@
+package dev.sluice.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The packaged {@code sluice.jar} as separate processes: the data-directory lock, and stopping with a signal. */
+class CliProcessIT {
+    @TempDir
+    Path dir;
+
+    record Result(int code, String out, String err) {}
+
+    @Test
+    void shouldRefuseASecondProcessOnTheSameDataDirectoryAndRecoverWhenTheFirstIsKilled() throws Exception {
+        assertThat(run("topics", "create", "t").code()).isZero();
+        Process holder = start("consume", "t", "--follow");
+        try {
+            Result refused = awaitRefusal();
+            assertThat(refused.code()).isEqualTo(1);
+            assertThat(refused.err())
+                    .isEqualTo("error: Data directory " + dir.resolve("data").toAbsolutePath()
+                            + " is in use by another Sluice process (pid " + holder.pid()
+                            + "). Stop that process first, or use"
+                            + " a different data directory.\n");
+        } finally {
+            holder.destroyForcibly(); // SIGKILL: the OS drops the lock with the process
+            holder.waitFor(10, TimeUnit.SECONDS);
+        }
+        Result after = run("topics", "list");
+        assertThat(after.code()).isZero();
+        assertThat(after.out()).contains("t  ");
+    }
+
+    @Test
+    void shouldCommitAndExitCleanlyOnSigterm() throws Exception {
+        run("topics", "create", "t");
+        Path lines = Files.write(dir.resolve("in.txt"), List.of("a", "b", "c"));
+        assertThat(run("produce", "t", "-f", lines.toString(), "--format", "text")
+                        .code())
+                .isZero();
+        Process follower = start("consume", "t", "--group", "g", "--follow");
+        String firstLines = readLines(follower, 3);
+        assertThat(firstLines).isEqualTo("a\nb\nc\n");
+        follower.destroy(); // SIGTERM, as Ctrl-C would
+        assertThat(follower.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        Result group = run("groups", "describe", "g", "--json");
+        assertThat(group.out()).contains("\"committed\":3");
+    }
+
+    private Result awaitRefusal() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        Result r;
+        do {
+            r = run("topics", "list");
+            if (r.code() != 0) {
+                return r;
+            }
+            Thread.sleep(200);
+        } while (System.nanoTime() < deadline);
+        return r;
+    }
+
+    private Process start(String... args) throws IOException {
+        return new ProcessBuilder(command(args)).redirectErrorStream(false).start();
+    }
+
+    private Result run(String... args) throws Exception {
+        Process p = new ProcessBuilder(command(args)).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        byte[] err = p.getErrorStream().readAllBytes();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Result(
+                p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+    }
+
+    private List<String> command(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                System.getProperty("sluice.jar"),
+                "--data-dir",
+                dir.resolve("data").toString()));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    private static String readLines(Process p, int n) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        int lines = 0;
+        while (lines < n) {
+            int c = p.getInputStream().read();
+            if (c < 0) {
+                break;
+            }
+            sb.append((char) c);
+            if (c == '\n') {
+                lines++;
+            }
+        }
+        return sb.toString();
+    }
+}
