@@ -76,6 +76,7 @@ final class LogBench {
             double consumerRecordsPerSec,
             Latency endToEnd,
             long heapUsedBytes,
+            long heapPeakBytes,
             long heapMaxBytes) {}
 
     private final EmbeddedBroker broker;
@@ -91,7 +92,7 @@ final class LogBench {
     }
 
     Result run(LongConsumer progress) throws InterruptedException {
-        try {
+        try (HeapSampler heap = new HeapSampler()) {
             String topic = newTopic();
             Recorder latency = new Recorder(3);
             long start = System.nanoTime();
@@ -118,9 +119,39 @@ final class LogBench {
                     consumerRate,
                     e2e,
                     rt.totalMemory() - rt.freeMemory(),
+                    heap.peak(),
                     rt.maxMemory());
         } finally {
             broker.close();
+        }
+    }
+
+    /** Samples the used heap every 50 ms (garbage not yet collected included) and keeps the highest value. */
+    private static final class HeapSampler implements AutoCloseable {
+        private final java.util.concurrent.ScheduledExecutorService timer =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "sluice-bench-heap");
+                    t.setDaemon(true);
+                    return t;
+                });
+        private final AtomicLong peak = new AtomicLong();
+
+        HeapSampler() {
+            java.lang.management.MemoryMXBean memory = java.lang.management.ManagementFactory.getMemoryMXBean();
+            timer.scheduleAtFixedRate(
+                    () -> peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max),
+                    0,
+                    50,
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+
+        long peak() {
+            return peak.get();
+        }
+
+        @Override
+        public void close() {
+            timer.shutdownNow();
         }
     }
 
@@ -266,7 +297,7 @@ final class LogBench {
             for (long n = 0; n < total; n++) {
                 long due = start + n * interval;
                 long wait = due - System.nanoTime();
-                if (wait > 20_000) {
+                if (wait > 0) { // never spin: a busy pacing thread would steal a core from the system under test
                     LockSupport.parkNanos(wait);
                 }
                 byte[] v = new byte[Math.max(8, s.recordSize())];

@@ -163,7 +163,9 @@ public final class LogBenchCommand implements Callable<Integer> {
                     r.endToEnd().maxMs(),
                     Output.count(r.endToEnd().samples()));
         }
-        out.printf("heap     %d MiB used after the run, %d MiB max%n", r.heapUsedBytes() >> 20, r.heapMaxBytes() >> 20);
+        out.printf(
+                "heap     %d MiB used after the run, %d MiB at the peak (sampled), %d MiB max%n",
+                r.heapUsedBytes() >> 20, r.heapPeakBytes() >> 20, r.heapMaxBytes() >> 20);
     }
 
     /** "12.34 M" above a million, "123,456" below. */
