@@ -1,17 +1,14 @@
 package dev.sluice.bench.jmh;
 
+import dev.sluice.bench.TempDirs;
 import dev.sluice.broker.Event;
 import dev.sluice.broker.NewTopic;
 import dev.sluice.broker.Producer;
 import dev.sluice.broker.embedded.EmbeddedBroker;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -50,18 +47,16 @@ public class ProducerBenchmark {
     private EmbeddedBroker broker;
 
     @Setup(Level.Iteration)
-    public void open() throws IOException {
-        dir = Files.createTempDirectory("sluice-jmh");
+    public void open() {
+        dir = TempDirs.create("sluice-jmh");
         broker = EmbeddedBroker.open(dir);
         broker.admin().createTopic(new NewTopic("t", 4, Map.of("flush.policy", flush)));
     }
 
     @TearDown(Level.Iteration)
-    public void close() throws IOException {
+    public void close() {
         broker.close();
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        }
+        TempDirs.delete(dir);
     }
 
     @State(Scope.Thread)

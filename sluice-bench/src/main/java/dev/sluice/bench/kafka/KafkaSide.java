@@ -1,17 +1,14 @@
 package dev.sluice.bench.kafka;
 
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -101,47 +98,38 @@ final class KafkaSide implements Side {
 
     @Override
     public Histogram endToEnd(String topic, int partitions, int rate, int seconds, int valueSize) throws Exception {
-        Histogram h = new Histogram(3);
-        long total = (long) rate * seconds;
-        long warmup = Math.min(total / 5, rate);
-        Thread reader = new Thread(() -> {
-            try (KafkaConsumer<byte[], byte[]> c = consumer(topic, partitions)) {
-                long seen = 0;
-                while (seen < total) {
-                    for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
-                        long now = System.nanoTime();
-                        if (seen++ >= warmup) {
-                            h.recordValue(
-                                    Math.max(0, now - ByteBuffer.wrap(r.value()).getLong()));
-                        }
-                    }
-                }
-            }
-        });
-        reader.start();
-        Thread.sleep(1000); // let the consumer connect before the first send
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(0))) {
-            pace(rate, total, () -> {
-                byte[] v = new byte[Math.max(8, valueSize)];
-                ByteBuffer.wrap(v).putLong(System.nanoTime());
-                producer.send(new ProducerRecord<>(topic, v));
-            });
-        }
-        reader.join();
-        return h;
-    }
+        return EndToEnd.measure(
+                rate,
+                seconds,
+                valueSize,
+                () -> new EndToEnd.Reader() {
+                    final KafkaConsumer<byte[], byte[]> c = consumer(topic, partitions);
 
-    /** Calls {@code send} {@code total} times at {@code rate} per second. */
-    static void pace(int rate, long total, Runnable send) {
-        long interval = 1_000_000_000L / rate;
-        long start = System.nanoTime();
-        for (long n = 0; n < total; n++) {
-            long wait = start + n * interval - System.nanoTime();
-            if (wait > 0) { // never spin: a busy pacing thread would steal a core from the system under test
-                LockSupport.parkNanos(wait);
-            }
-            send.run();
-        }
+                    @Override
+                    public List<byte[]> poll() {
+                        List<byte[]> values = new ArrayList<>();
+                        c.poll(Duration.ofMillis(500)).forEach(r -> values.add(r.value()));
+                        return values;
+                    }
+
+                    @Override
+                    public void close() {
+                        c.close();
+                    }
+                },
+                () -> new EndToEnd.Writer() {
+                    final KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(producerProps(0));
+
+                    @Override
+                    public void send(byte[] value) {
+                        p.send(new ProducerRecord<>(topic, value));
+                    }
+
+                    @Override
+                    public void close() {
+                        p.close();
+                    }
+                });
     }
 
     @Override

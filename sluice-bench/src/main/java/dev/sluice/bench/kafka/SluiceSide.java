@@ -1,5 +1,6 @@
 package dev.sluice.bench.kafka;
 
+import dev.sluice.bench.TempDirs;
 import dev.sluice.broker.ConsumedEvent;
 import dev.sluice.broker.Consumer;
 import dev.sluice.broker.ConsumerConfig;
@@ -8,15 +9,11 @@ import dev.sluice.broker.NewTopic;
 import dev.sluice.broker.Producer;
 import dev.sluice.broker.TopicPartition;
 import dev.sluice.broker.embedded.EmbeddedBroker;
-import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 
 /** Sluice's embedded broker through its Producer and Consumer API, in this process, with default settings. */
@@ -25,7 +22,7 @@ final class SluiceSide implements Side {
     private final EmbeddedBroker broker;
 
     SluiceSide() throws Exception {
-        this.dir = Files.createTempDirectory("sluice-vs-kafka");
+        this.dir = TempDirs.create("sluice-vs-kafka");
         this.broker = EmbeddedBroker.open(dir);
     }
 
@@ -78,41 +75,43 @@ final class SluiceSide implements Side {
 
     @Override
     public Histogram endToEnd(String topic, int partitions, int rate, int seconds, int valueSize) throws Exception {
-        Histogram h = new Histogram(3);
-        long total = (long) rate * seconds;
-        long warmup = Math.min(total / 5, rate);
-        Thread reader = new Thread(() -> {
-            try (Consumer c = consumer(topic, partitions)) {
-                long seen = 0;
-                while (seen < total) {
-                    for (ConsumedEvent e : c.poll(Duration.ofMillis(500))) {
-                        long now = System.nanoTime();
-                        if (seen++ >= warmup) {
-                            h.recordValue(
-                                    Math.max(0, now - ByteBuffer.wrap(e.value()).getLong()));
-                        }
+        return EndToEnd.measure(
+                rate,
+                seconds,
+                valueSize,
+                () -> new EndToEnd.Reader() {
+                    final Consumer c = consumer(topic, partitions);
+
+                    @Override
+                    public List<byte[]> poll() {
+                        return c.poll(Duration.ofMillis(500)).stream()
+                                .map(ConsumedEvent::value)
+                                .toList();
                     }
-                }
-            }
-        });
-        reader.start();
-        Thread.sleep(1000);
-        try (Producer producer = broker.producer()) {
-            KafkaSide.pace(rate, total, () -> {
-                byte[] v = new byte[Math.max(8, valueSize)];
-                ByteBuffer.wrap(v).putLong(System.nanoTime());
-                producer.send(topic, new Event(null, v, List.of(), System.currentTimeMillis()));
-            });
-        }
-        reader.join();
-        return h;
+
+                    @Override
+                    public void close() {
+                        c.close();
+                    }
+                },
+                () -> new EndToEnd.Writer() {
+                    final Producer p = broker.producer();
+
+                    @Override
+                    public void send(byte[] value) {
+                        p.send(topic, new Event(null, value, List.of(), System.currentTimeMillis()));
+                    }
+
+                    @Override
+                    public void close() {
+                        p.close();
+                    }
+                });
     }
 
     @Override
     public void close() throws Exception {
         broker.close();
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        }
+        TempDirs.delete(dir);
     }
 }
