@@ -56,6 +56,21 @@ class CliProcessIT {
         assertThat(group.out()).contains("\"committed\":3");
     }
 
+    @Test
+    void shouldProduceFromStdinUntilTheFirstBadLineAndSayHowFarItGot() throws Exception {
+        run("topics", "create", "t");
+        Process p = start("produce", "t", "--key-field", "id");
+        p.getOutputStream().write("{\"id\":1}\n{\"id\":2}\n{\"id\":\n{\"id\":4}\n".getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(1);
+        assertThat(err)
+                .startsWith("error: stdin:3: not valid JSON")
+                .contains("(2 events before this line were produced)");
+        assertThat(run("consume", "t").out().lines()).containsExactly("{\"id\":1}", "{\"id\":2}");
+    }
+
     private Result awaitRefusal() throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         Result r;
