@@ -3,6 +3,7 @@ package dev.sluice.broker.embedded;
 import dev.sluice.broker.Admin;
 import dev.sluice.broker.GroupDescription;
 import dev.sluice.broker.GroupDescription.PartitionLag;
+import dev.sluice.broker.InvalidTopicException;
 import dev.sluice.broker.NewTopic;
 import dev.sluice.broker.TopicDescription;
 import dev.sluice.broker.TopicDescription.PartitionInfo;
@@ -35,6 +36,7 @@ final class EmbeddedAdmin implements Admin {
 
     @Override
     public void createTopic(NewTopic topic) {
+        refuseInternal(topic.name(), "created");
         translate(() -> log.createTopic(topic.name(), topic.partitions(), TopicConfig.of(topic.config())));
     }
 
@@ -58,6 +60,7 @@ final class EmbeddedAdmin implements Admin {
 
     @Override
     public void deleteTopic(String name) {
+        refuseInternal(name, "deleted");
         translate(() -> {
             log.topic(name);
             offsets.forgetTopic(name);
@@ -110,6 +113,14 @@ final class EmbeddedAdmin implements Admin {
             out.put(tp, f.apply(translate(() -> log.topic(tp.topic()).partition(tp.partition()))));
         }
         return out;
+    }
+
+    /** Names starting with "__" belong to the broker ({@value OffsetStore#TOPIC}). */
+    private static void refuseInternal(String name, String what) {
+        if (name.startsWith("__")) {
+            throw new InvalidTopicException("Topic names starting with '__' are reserved for Sluice's internal topics;"
+                    + " '" + name + "' cannot be " + what + ". Choose a name without the leading underscores.");
+        }
     }
 
     private static <T> T translate(Supplier<T> action) {

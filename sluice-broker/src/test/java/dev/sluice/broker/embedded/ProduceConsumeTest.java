@@ -187,6 +187,17 @@ class ProduceConsumeTest {
     }
 
     @Test
+    void shouldProtectInternalTopics() {
+        assertThatThrownBy(() -> broker.admin().deleteTopic("__consumer_offsets"))
+                .isInstanceOf(dev.sluice.broker.InvalidTopicException.class)
+                .hasMessageStartingWith("Topic names starting with '__' are reserved for Sluice's internal topics;");
+        assertThatThrownBy(() -> broker.admin().createTopic(NewTopic.of("__mine", 1)))
+                .hasMessageContaining("'__mine' cannot be created");
+        assertThat(broker.admin().listTopics(true)).contains("__consumer_offsets");
+        assertThat(broker.admin().listTopics(false)).doesNotContain("__consumer_offsets");
+    }
+
+    @Test
     void shouldRefuseAnUnknownBrokerUrl() {
         assertThatThrownBy(() -> Brokers.open("kafak://localhost:9092"))
                 .isInstanceOf(IllegalArgumentException.class)
