@@ -22,7 +22,10 @@ public interface Admin {
         }
     }
 
-    /** Names of the topics, sorted; internal topics (named {@code __...}) only if asked. */
+    /**
+     * Names of the topics, sorted; internal topics only if asked: those of the broker ({@code __...}) and of the
+     * pipeline runtime ({@code _sluice...}).
+     */
     List<String> listTopics(boolean includeInternal);
 
     /**

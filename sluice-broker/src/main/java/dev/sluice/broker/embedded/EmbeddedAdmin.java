@@ -44,7 +44,7 @@ final class EmbeddedAdmin implements Admin {
     public List<String> listTopics(boolean includeInternal) {
         return log.topics().stream()
                 .map(Topic::name)
-                .filter(n -> includeInternal || !n.startsWith("__"))
+                .filter(n -> includeInternal || !n.startsWith("_"))
                 .toList();
     }
 

@@ -1,0 +1,97 @@
+package dev.sluice.stream.connector;
+
+import dev.sluice.stream.spec.Location;
+import dev.sluice.stream.spec.PipelineException;
+import dev.sluice.stream.step.Args;
+import java.util.List;
+import java.util.Map;
+
+/** A connector's settings, checked against its declared keys, with typed accessors whose errors say where. */
+public final class Config {
+    private final String what;
+    private final Map<String, Object> values;
+    private final Location location;
+
+    private Config(String what, Map<String, Object> values, Location location) {
+        this.what = what;
+        this.values = values;
+        this.location = location;
+    }
+
+    /**
+     * @throws PipelineException for an unknown key (with the closest declared one) or a missing required one
+     */
+    public static Config check(String what, Map<String, Object> values, List<ConfigKey> keys, Location location) {
+        List<String> required =
+                keys.stream().filter(ConfigKey::required).map(ConfigKey::name).toList();
+        List<String> optional =
+                keys.stream().filter(k -> !k.required()).map(ConfigKey::name).toList();
+        Args.checkKeys(values, location, what, required, optional);
+        return new Config(what, Map.copyOf(values), location);
+    }
+
+    public Location location() {
+        return location;
+    }
+
+    public boolean has(String key) {
+        return values.containsKey(key);
+    }
+
+    public Object raw(String key) {
+        return values.get(key);
+    }
+
+    public String string(String key) {
+        return Args.string(values.get(key), location, what + "." + key);
+    }
+
+    public String string(String key, String otherwise) {
+        return has(key) ? string(key) : otherwise;
+    }
+
+    public int positiveInt(String key, int otherwise) {
+        return has(key) ? Args.positiveInt(values.get(key), location, what + "." + key) : otherwise;
+    }
+
+    public long positiveLong(String key, long otherwise) {
+        if (!has(key)) {
+            return otherwise;
+        }
+        Object v = values.get(key);
+        if (v instanceof Number n && n.longValue() > 0 && n.doubleValue() == n.longValue()) {
+            return n.longValue();
+        }
+        throw new PipelineException(
+                location, "'" + what + "." + key + "' must be a whole number above 0, got " + Args.describe(v) + ".");
+    }
+
+    public long durationMillis(String key, long otherwise) {
+        return has(key) ? Args.durationMillis(values.get(key), location, what + "." + key) : otherwise;
+    }
+
+    public boolean bool(String key, boolean otherwise) {
+        if (!has(key)) {
+            return otherwise;
+        }
+        if (values.get(key) instanceof Boolean b) {
+            return b;
+        }
+        throw new PipelineException(
+                location,
+                "'" + what + "." + key + "' must be true or false, got " + Args.describe(values.get(key)) + ".");
+    }
+
+    public Map<String, Object> map(String key) {
+        return Args.map(values.get(key), location, what + "." + key, "{...}");
+    }
+
+    public List<String> strings(String key) {
+        return Args.strings(values.get(key), location, what + "." + key, "[a, b]");
+    }
+
+    /** An error about one key, with the place. */
+    public PipelineException error(String key, String message) {
+        return new PipelineException(location, "'" + what + "." + key + "' " + message);
+    }
+}

@@ -1,0 +1,22 @@
+package dev.sluice.stream.connector;
+
+import java.util.List;
+
+/**
+ * A kind of sink, found by its {@link #type()} with {@link java.util.ServiceLoader}
+ * ({@code META-INF/services/dev.sluice.stream.connector.SinkConnector}).
+ */
+public interface SinkConnector {
+    String type();
+
+    String description();
+
+    List<ConfigKey> keys();
+
+    /**
+     * Checks the settings and builds a sink for one task; nothing is opened yet.
+     *
+     * @throws dev.sluice.stream.spec.PipelineException for bad settings
+     */
+    Sink create(Config config, ConnectorContext context);
+}

@@ -1,0 +1,33 @@
+package dev.sluice.stream.connector;
+
+import dev.sluice.broker.Event;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A running source. One thread calls it. The runtime publishes each batch, waits until the broker acknowledged it, and
+ * only then stores the batch's position; after a restart the source resumes from the last stored position, so nothing
+ * is lost (events after that position may be published twice).
+ */
+public interface Source extends AutoCloseable {
+    /** Events to publish and the position reached after them. */
+    record Batch(List<Event> events, Map<String, Object> position) {}
+
+    /**
+     * Opens the source.
+     *
+     * @param position the last stored position (as given in a {@link Batch}), or null on the first run
+     */
+    void open(Map<String, Object> position) throws Exception;
+
+    /**
+     * The next events, waiting up to {@code maxWait} for some.
+     *
+     * @return a batch (possibly empty), or null when the source has nothing more to give, ever
+     */
+    Batch poll(Duration maxWait) throws Exception;
+
+    @Override
+    void close() throws Exception;
+}

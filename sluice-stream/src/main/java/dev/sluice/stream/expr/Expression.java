@@ -1,0 +1,56 @@
+package dev.sluice.stream.expr;
+
+import dev.sluice.stream.StreamRecord;
+import dev.sluice.stream.step.StepException;
+import org.apache.commons.jexl3.JexlException;
+import org.apache.commons.jexl3.JexlExpression;
+
+/**
+ * A compiled expression over one event. Variables: {@code event} (the fields), {@code key}, {@code timestamp}
+ * (epoch ms), {@code headers} (name to text). Functions: see {@link Functions}. Thread-safe.
+ */
+public final class Expression {
+    private final String source;
+    private final JexlExpression compiled;
+
+    Expression(String source, JexlExpression compiled) {
+        this.source = source;
+        this.compiled = compiled;
+    }
+
+    public String source() {
+        return source;
+    }
+
+    /**
+     * @throws StepException if evaluation fails (the event goes to the dead-letter topic)
+     */
+    public Object evaluate(StreamRecord record) {
+        try {
+            return compiled.evaluate(new RecordContext(record));
+        } catch (JexlException e) {
+            throw new StepException("expression '" + source + "' failed: " + Expressions.describe(e), e);
+        } catch (RuntimeException e) {
+            throw new StepException("expression '" + source + "' failed: " + e, e);
+        }
+    }
+
+    /**
+     * Evaluates to a boolean.
+     *
+     * @throws StepException if the result is not a boolean
+     */
+    public boolean test(StreamRecord record) {
+        Object v = evaluate(record);
+        if (v instanceof Boolean b) {
+            return b;
+        }
+        throw new StepException("expression '" + source + "' must give true or false, but gave "
+                + (v == null ? "null" : v + " (" + v.getClass().getSimpleName() + ")"));
+    }
+
+    @Override
+    public String toString() {
+        return source;
+    }
+}

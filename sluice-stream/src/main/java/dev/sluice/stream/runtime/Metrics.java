@@ -1,0 +1,25 @@
+package dev.sluice.stream.runtime;
+
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Counters of one source or stage, updated by its tasks and read by progress displays. Thread-safe. */
+public final class Metrics {
+    final LongAdder in = new LongAdder();
+    final LongAdder out = new LongAdder();
+    final LongAdder deadLettered = new LongAdder();
+    final LongAdder retries = new LongAdder();
+    final AtomicReference<String> waitingOn = new AtomicReference<>();
+    final AtomicReference<String> lastError = new AtomicReference<>();
+
+    /**
+     * A snapshot.
+     *
+     * @param waitingOn what the component is retrying right now (a sink that is down), or null
+     */
+    public record Snapshot(long in, long out, long deadLettered, long retries, String waitingOn, String lastError) {}
+
+    public Snapshot snapshot() {
+        return new Snapshot(in.sum(), out.sum(), deadLettered.sum(), retries.sum(), waitingOn.get(), lastError.get());
+    }
+}

@@ -1,0 +1,43 @@
+package dev.sluice.stream.runtime;
+
+import dev.sluice.stream.connector.Config;
+import dev.sluice.stream.connector.ConnectorContext;
+import dev.sluice.stream.connector.SinkConnector;
+import dev.sluice.stream.connector.SourceConnector;
+import dev.sluice.stream.spec.PipelineSpec;
+import dev.sluice.stream.spec.SourceSpec;
+import dev.sluice.stream.spec.StageSpec;
+import dev.sluice.stream.spec.TopicSpec;
+import dev.sluice.stream.step.StepContext;
+import java.util.List;
+
+/**
+ * A pipeline that passed validation: every name resolved, every step and connector setting checked. Building one
+ * opens nothing, so {@code sluice validate} can use it without a broker.
+ */
+public record PipelinePlan(
+        PipelineSpec spec,
+        List<TopicSpec> topics,
+        List<SourcePlan> sources,
+        List<StagePlan> stages,
+        StepContext steps) {
+
+    /** A source with its connector and checked settings. */
+    public record SourcePlan(SourceSpec spec, SourceConnector connector, Config config, ConnectorContext context) {}
+
+    /**
+     * A stage or sink with what it needs to run.
+     *
+     * @param groupId the consumer group its tasks join
+     * @param outputTopic where events go without a route (null for sinks)
+     */
+    public record StagePlan(
+            StageSpec spec,
+            String groupId,
+            int parallelism,
+            String outputTopic,
+            String deadLetterTopic,
+            SinkConnector sink,
+            Config sinkConfig,
+            ConnectorContext context) {}
+}

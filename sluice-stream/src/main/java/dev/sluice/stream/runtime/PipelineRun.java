@@ -1,0 +1,192 @@
+package dev.sluice.stream.runtime;
+
+import dev.sluice.broker.Broker;
+import dev.sluice.broker.GroupDescription;
+import dev.sluice.broker.NewTopic;
+import dev.sluice.broker.Producer;
+import dev.sluice.broker.TopicPartition;
+import dev.sluice.stream.spec.PipelineSpec;
+import dev.sluice.stream.spec.TopicSpec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A running pipeline: its source and stage tasks on their own threads, one shared producer. Start one with {@link
+ * #start}; {@link #stop()} stops the sources, lets every stage finish and commit its current batch, and closes
+ * everything. Thread-safe.
+ */
+public final class PipelineRun implements AutoCloseable {
+    private final PipelinePlan plan;
+    private final Broker broker;
+    private final Producer producer;
+    private final List<SourceTask> sources = new ArrayList<>();
+    private final List<StageTask> stages = new ArrayList<>();
+    private final List<Thread> sourceThreads = new ArrayList<>();
+    private final List<Thread> stageThreads = new ArrayList<>();
+    private final Map<String, Metrics> metrics = new LinkedHashMap<>();
+    private final AtomicReference<String> failure = new AtomicReference<>();
+    private volatile boolean stopped;
+
+    private PipelineRun(PipelinePlan plan, Broker broker) {
+        this.plan = plan;
+        this.broker = broker;
+        this.producer = broker.producer();
+    }
+
+    /**
+     * Validates the pipeline, creates missing topics, and starts every task.
+     *
+     * @throws dev.sluice.stream.spec.PipelineException for a mistake in the pipeline
+     */
+    public static PipelineRun start(PipelineSpec spec, Broker broker, RuntimeOptions options) {
+        PipelinePlan plan =
+                new PipelineValidator(options.connectors(), options.baseDir(), options.clock()).validate(spec);
+        for (TopicSpec t : plan.topics()) {
+            broker.admin().createTopicIfMissing(new NewTopic(t.name(), t.partitions(), t.config()));
+        }
+        PipelineRun run = new PipelineRun(plan, broker);
+        run.startTasks(options);
+        return run;
+    }
+
+    private void startTasks(RuntimeOptions options) {
+        TaskSupervisor supervisor = (task, error) -> {
+            failure.compareAndSet(null, task + " stopped: " + describe(error));
+            new Thread(this::stop, "sluice-stop").start();
+        };
+        for (PipelinePlan.StagePlan s : plan.stages()) {
+            Metrics m = metrics.computeIfAbsent(s.spec().name(), k -> new Metrics());
+            for (int i = 0; i < s.parallelism(); i++) {
+                StageTask task = new StageTask(
+                        s,
+                        i,
+                        producer,
+                        broker.consumer(StageTask.consumerConfig(s)),
+                        m,
+                        options.backoff(),
+                        options.clock(),
+                        supervisor);
+                stages.add(task);
+                stageThreads.add(thread(task, "sluice-" + s.spec().name() + "-" + i));
+            }
+        }
+        SourcePositions positions = new SourcePositions(broker, producer);
+        for (PipelinePlan.SourcePlan s : plan.sources()) {
+            Metrics m = metrics.computeIfAbsent(s.spec().name(), k -> new Metrics());
+            SourceTask task = new SourceTask(s, producer, positions, m, supervisor);
+            sources.add(task);
+            sourceThreads.add(thread(task, "sluice-source-" + s.spec().name()));
+        }
+    }
+
+    private static Thread thread(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.start();
+        return t;
+    }
+
+    public PipelinePlan plan() {
+        return plan;
+    }
+
+    /** Counters of each source and stage, by name. */
+    public Map<String, Metrics.Snapshot> metrics() {
+        Map<String, Metrics.Snapshot> out = new LinkedHashMap<>();
+        metrics.forEach((name, m) -> out.put(name, m.snapshot()));
+        return out;
+    }
+
+    /** Events waiting to be processed by a stage: the sum, over its input partitions, of end minus committed. */
+    public long lag(String stage) {
+        PipelinePlan.StagePlan s = plan.stages().stream()
+                .filter(p -> p.spec().name().equals(stage))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no stage " + stage));
+        List<TopicPartition> tps = new ArrayList<>();
+        for (String topic : s.spec().from()) {
+            int n = broker.admin().describeTopic(topic).partitions().size();
+            for (int p = 0; p < n; p++) {
+                tps.add(new TopicPartition(topic, p));
+            }
+        }
+        Map<TopicPartition, Long> ends = broker.admin().endOffsets(tps);
+        Map<TopicPartition, Long> starts = broker.admin().startOffsets(tps);
+        Map<TopicPartition, Long> committed = new LinkedHashMap<>();
+        GroupDescription g = broker.admin().describeGroup(s.groupId());
+        g.partitions().forEach(p -> committed.put(p.topicPartition(), p.committed()));
+        long lag = 0;
+        for (TopicPartition tp : tps) {
+            lag += Math.max(0, ends.get(tp) - committed.getOrDefault(tp, starts.get(tp)));
+        }
+        return lag;
+    }
+
+    /** True once every source has finished (a bounded source reached its end). */
+    public boolean sourcesFinished() {
+        return sources.stream().allMatch(SourceTask::isFinished);
+    }
+
+    /**
+     * Waits until every source has finished and every stage has processed and committed everything, or the timeout.
+     *
+     * @return true if the pipeline became idle
+     */
+    public boolean awaitIdle(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline && failure.get() == null) {
+            if (sourcesFinished()
+                    && plan.stages().stream().allMatch(s -> lag(s.spec().name()) == 0)) {
+                return true;
+            }
+            Thread.sleep(50);
+        }
+        return false;
+    }
+
+    /** Why the run stopped on its own, or null. */
+    public String failure() {
+        return failure.get();
+    }
+
+    /** Stops sources, then stages (each finishes and commits its batch), then closes the producer. Idempotent. */
+    public synchronized void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        sources.forEach(SourceTask::stop);
+        join(sourceThreads);
+        stages.forEach(StageTask::stop);
+        join(stageThreads);
+        producer.close();
+    }
+
+    public boolean isStopped() {
+        return stopped;
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private static void join(List<Thread> threads) {
+        for (Thread t : threads) {
+            try {
+                t.join(30_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static String describe(Throwable e) {
+        String m = e.getMessage();
+        return m == null ? e.getClass().getSimpleName() : m;
+    }
+}

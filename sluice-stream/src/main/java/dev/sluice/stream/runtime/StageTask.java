@@ -1,0 +1,243 @@
+package dev.sluice.stream.runtime;
+
+import dev.sluice.broker.BrokerException;
+import dev.sluice.broker.ConsumedEvent;
+import dev.sluice.broker.Consumer;
+import dev.sluice.broker.ConsumerConfig;
+import dev.sluice.broker.Event;
+import dev.sluice.broker.Producer;
+import dev.sluice.broker.WakeupException;
+import dev.sluice.stream.StreamRecord;
+import dev.sluice.stream.connector.Sink;
+import dev.sluice.stream.connector.SinkException;
+import dev.sluice.stream.spec.StepSpec;
+import dev.sluice.stream.step.Step;
+import dev.sluice.stream.step.Steps;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One task of a stage, on its own thread: a member of the stage's consumer group. For each polled batch it runs the
+ * steps, delivers the results (to topics through the shared producer, or to its own sink instance), dead-letters what
+ * failed, waits until all of that is acknowledged, and only then commits the batch's offsets (at-least-once). A sink
+ * that is down is retried with backoff while consumption waits, so memory stays bounded by one batch.
+ */
+final class StageTask implements Runnable {
+    private static final int SINK_ATTEMPTS = 3;
+
+    private final PipelinePlan.StagePlan plan;
+    private final int index;
+    private final Producer producer;
+    private final Consumer consumer;
+    private final Metrics metrics;
+    private final Backoff backoff;
+    private final Clock clock;
+    private final TaskSupervisor supervisor;
+    private final List<Step> steps = new ArrayList<>();
+    private final List<String> stepNames = new ArrayList<>();
+    private Sink sink;
+    private volatile boolean running = true;
+
+    StageTask(
+            PipelinePlan.StagePlan plan,
+            int index,
+            Producer producer,
+            Consumer consumer,
+            Metrics metrics,
+            Backoff backoff,
+            Clock clock,
+            TaskSupervisor supervisor) {
+        this.plan = plan;
+        this.index = index;
+        this.producer = producer;
+        this.consumer = consumer;
+        this.metrics = metrics;
+        this.backoff = backoff;
+        this.clock = clock;
+        this.supervisor = supervisor;
+    }
+
+    static ConsumerConfig consumerConfig(PipelinePlan.StagePlan plan) {
+        return ConsumerConfig.group(plan.groupId()).withMaxPollEvents(2_000);
+    }
+
+    @Override
+    public void run() {
+        try {
+            open();
+            consumer.subscribe(plan.spec().from());
+            while (running) {
+                List<ConsumedEvent> events = consumer.poll(Duration.ofMillis(200));
+                if (!events.isEmpty() && process(events)) {
+                    consumer.commitSync();
+                }
+            }
+        } catch (WakeupException e) {
+            // stop() woke a blocked poll: nothing half-done to commit
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            supervisor.failed(
+                    (plan.sink() == null ? "stage " : "sink ") + plan.spec().name(), e);
+        } finally {
+            close();
+        }
+    }
+
+    private void open() throws Exception {
+        for (int i = 0; i < plan.spec().steps().size(); i++) {
+            StepSpec s = plan.spec().steps().get(i);
+            steps.add(Steps.create(
+                    s, new dev.sluice.stream.step.StepContext(plan.context().baseDir(), clock)));
+            stepNames.add((i + 1) + ":" + s.kind());
+        }
+        if (plan.sink() != null) {
+            sink = plan.sink().create(plan.sinkConfig(), plan.context().forTask(index));
+            sink.open();
+        }
+    }
+
+    /** Returns false if the task was stopped before the batch was fully delivered (then nothing is committed). */
+    private boolean process(List<ConsumedEvent> events) throws InterruptedException {
+        List<CompletableFuture<?>> acks = new ArrayList<>();
+        List<StreamRecord> forSink = new ArrayList<>();
+        for (ConsumedEvent e : events) {
+            metrics.in.increment();
+            List<StreamRecord> outputs = new ArrayList<>(1);
+            String failedStep = runSteps(StreamRecord.of(e), 0, outputs, e, acks);
+            if (failedStep != null) {
+                continue;
+            }
+            for (StreamRecord r : outputs) {
+                if (sink != null) {
+                    forSink.add(r);
+                } else {
+                    String topic = r.destination() != null ? r.destination() : plan.outputTopic();
+                    acks.add(producer.send(topic, new Event(r.key(), r.valueBytes(), r.headers(), r.timestamp())));
+                    metrics.out.increment();
+                }
+            }
+        }
+        if (sink != null && !forSink.isEmpty() && !deliver(forSink, acks)) {
+            return false;
+        }
+        CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).join();
+        return true;
+    }
+
+    /**
+     * Runs steps from {@code from} on one record, collecting results in {@code outputs}; on failure dead-letters the
+     * original event and returns the failing step's name.
+     */
+    private String runSteps(
+            StreamRecord record,
+            int from,
+            List<StreamRecord> outputs,
+            ConsumedEvent origin,
+            List<CompletableFuture<?>> acks) {
+        List<StreamRecord> current = List.of(record);
+        for (int i = from; i < steps.size(); i++) {
+            List<StreamRecord> next = new ArrayList<>(1);
+            Step step = steps.get(i);
+            try {
+                for (StreamRecord r : current) {
+                    step.apply(r, next::add);
+                }
+            } catch (RuntimeException error) {
+                acks.add(deadLetter(origin, stepNames.get(i), error));
+                return stepNames.get(i);
+            }
+            current = next;
+            if (current.isEmpty()) {
+                return null;
+            }
+        }
+        outputs.addAll(current);
+        return null;
+    }
+
+    /**
+     * Writes to the sink, retrying a sink that is down until it comes back (or the task stops), and dead-lettering
+     * records the sink refuses. Returns false if stopped before the records were written.
+     */
+    private boolean deliver(List<StreamRecord> records, List<CompletableFuture<?>> acks) throws InterruptedException {
+        int attempt = 0;
+        while (true) {
+            try {
+                sink.write(records);
+                metrics.out.add(records.size());
+                metrics.waitingOn.set(null);
+                return true;
+            } catch (SinkException e) {
+                metrics.lastError.set(e.getMessage());
+                if (e.isRetriable()) {
+                    metrics.retries.increment();
+                    metrics.waitingOn.set(e.getMessage());
+                    if (!sleep(backoff.delayMs(attempt++))) {
+                        return false;
+                    }
+                } else if (records.size() > 1) {
+                    // find the refused ones: write each record on its own
+                    for (StreamRecord r : records) {
+                        if (!deliver(List.of(r), acks)) {
+                            return false;
+                        }
+                    }
+                    return true;
+                } else if (++attempt < SINK_ATTEMPTS) {
+                    metrics.retries.increment();
+                    if (!sleep(backoff.delayMs(attempt))) {
+                        return false;
+                    }
+                } else {
+                    StreamRecord r = records.get(0);
+                    acks.add(deadLetter(r.origin(), "sink", e));
+                    return true;
+                }
+            } catch (RuntimeException e) {
+                throw new BrokerException("sink " + plan.spec().name() + " failed unexpectedly: " + e, e);
+            }
+        }
+    }
+
+    private CompletableFuture<?> deadLetter(ConsumedEvent origin, String step, Throwable error) {
+        metrics.deadLettered.increment();
+        metrics.lastError.set(step + ": " + error.getMessage());
+        return producer.send(
+                plan.deadLetterTopic(), DeadLetters.of(origin, plan.spec().name(), step, error, clock.millis()));
+    }
+
+    private boolean sleep(long ms) throws InterruptedException {
+        long until = System.nanoTime() + ms * 1_000_000L;
+        while (running) {
+            long left = until - System.nanoTime();
+            if (left <= 0) {
+                return true;
+            }
+            Thread.sleep(Math.min(100, Math.max(1, left / 1_000_000L)));
+        }
+        return false;
+    }
+
+    private void close() {
+        for (Step s : steps) {
+            s.close();
+        }
+        if (sink != null) {
+            try {
+                sink.close();
+            } catch (Exception e) {
+                metrics.lastError.set("closing the sink: " + e.getMessage());
+            }
+        }
+        consumer.close();
+    }
+
+    void stop() {
+        running = false;
+        consumer.wakeup();
+    }
+}

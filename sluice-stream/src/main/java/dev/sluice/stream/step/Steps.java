@@ -1,0 +1,64 @@
+package dev.sluice.stream.step;
+
+import dev.sluice.stream.spec.PipelineException;
+import dev.sluice.stream.spec.StepSpec;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+
+/** The step kinds by name: the built-in ones and any found with {@link ServiceLoader}. */
+public final class Steps {
+    private static final Map<String, StepFactory> FACTORIES = load();
+
+    private Steps() {}
+
+    private static Map<String, StepFactory> load() {
+        Map<String, StepFactory> m = new LinkedHashMap<>();
+        for (StepFactory f : List.of(
+                new ParseStep.Factory(),
+                new ValidateStep.Factory(),
+                new FilterStep.Factory(),
+                new MapStep.Factory(),
+                new FieldSteps.Set(),
+                new FieldSteps.Rename(),
+                new FieldSteps.Drop(),
+                new NormalizeStep.Factory(),
+                new EnrichStep.Factory(),
+                new RouteStep.Factory(),
+                new DedupeStep.Factory(),
+                new ExplodeStep.Factory(),
+                new KeyStep.Factory())) {
+            m.put(f.kind(), f);
+        }
+        ServiceLoader.load(StepFactory.class).forEach(f -> m.putIfAbsent(f.kind(), f));
+        return m;
+    }
+
+    public static List<String> kinds() {
+        return List.copyOf(FACTORIES.keySet());
+    }
+
+    public static StepFactory factory(String kind) {
+        return FACTORIES.get(kind);
+    }
+
+    /**
+     * @throws PipelineException for an unknown kind ("did you mean") or a bad argument
+     */
+    public static Step create(StepSpec spec, StepContext context) {
+        StepFactory f = FACTORIES.get(spec.kind());
+        if (f == null) {
+            throw new PipelineException(
+                    spec.location(),
+                    "unknown step '" + spec.kind() + "'." + Args.suggest(spec.kind(), FACTORIES.keySet()) + " Steps: "
+                            + String.join(", ", FACTORIES.keySet()) + ".");
+        }
+        return f.create(spec, context);
+    }
+
+    /** Topics a step sends events to besides the stage output (for route steps), so they can be checked. */
+    public static List<String> extraTargets(Step step) {
+        return step instanceof RouteStep r ? r.targets() : List.of();
+    }
+}

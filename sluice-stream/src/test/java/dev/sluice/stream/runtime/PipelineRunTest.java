@@ -1,0 +1,177 @@
+package dev.sluice.stream.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.sluice.broker.ConsumedEvent;
+import dev.sluice.broker.Consumer;
+import dev.sluice.broker.ConsumerConfig;
+import dev.sluice.broker.TopicPartition;
+import dev.sluice.broker.embedded.EmbeddedBroker;
+import dev.sluice.stream.Pipeline;
+import dev.sluice.stream.spec.PipelineSpec;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PipelineRunTest {
+    @TempDir
+    Path dir;
+
+    EmbeddedBroker broker;
+
+    @BeforeEach
+    void open() {
+        broker = EmbeddedBroker.open(dir.resolve("data"));
+        TestConnectors.COLLECTED.clear();
+        TestConnectors.DOWN.clear();
+    }
+
+    @AfterEach
+    void close() {
+        broker.close();
+    }
+
+    RuntimeOptions options() {
+        return RuntimeOptions.defaults(dir).withConnectors(TestConnectors.all()).withBackoff(new Backoff(10, 100));
+    }
+
+    @Test
+    void shouldRunSourceStageAndSinkAndDeadLetterPoisonEvents() throws Exception {
+        List<String> values = List.of(
+                "{\"user\":\"a\",\"agent\":\"human\",\"amount\":1}",
+                "{\"user\":\"b\",\"agent\":\"bot\",\"amount\":2}",
+                "not json",
+                "{\"user\":\"c\",\"agent\":\"human\",\"amount\":\"lots\"}",
+                "{\"user\":\"d\",\"agent\":\"human\",\"amount\":4}");
+        PipelineSpec spec = Pipeline.named("p")
+                .topic("in", 2)
+                .topic("clean", 2)
+                .source("src", "list", "in", Map.of("values", values))
+                .stage(
+                        "tidy",
+                        s -> s.from("in")
+                                .parse("json")
+                                .filter("event.agent != 'bot'")
+                                .map(Map.of("doubled", "event.amount * 2"))
+                                .to("clean"))
+                .sink("out", "collect", Map.of("into", "out"), s -> s.from("clean"))
+                .build();
+        try (PipelineRun run = PipelineRun.start(spec, broker, options())) {
+            assertThat(run.awaitIdle(Duration.ofSeconds(20))).isTrue();
+            assertThat(TestConnectors.COLLECTED.get("out"))
+                    .hasSize(2)
+                    .allSatisfy(v -> assertThat(v).contains("\"doubled\""));
+            assertThat(run.metrics().get("tidy").deadLettered()).isEqualTo(2);
+        }
+        List<ConsumedEvent> dead = readAll("p.tidy.dlq");
+        assertThat(dead).hasSize(2);
+        ConsumedEvent notJson = dead.stream()
+                .filter(e -> e.valueAsString().equals("not json"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(header(notJson, "sluice.dlq.step")).isEqualTo("1:parse");
+        assertThat(header(notJson, "sluice.dlq.stage")).isEqualTo("tidy");
+        assertThat(header(notJson, "sluice.dlq.message")).startsWith("not valid JSON");
+        assertThat(header(notJson, "sluice.dlq.topic")).isEqualTo("in");
+        assertThat(header(notJson, "sluice.dlq.offset")).isNotNull();
+        ConsumedEvent lots = dead.stream()
+                .filter(e -> e.valueAsString().contains("lots"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(header(lots, "sluice.dlq.step")).isEqualTo("3:map");
+    }
+
+    @Test
+    void shouldRetryASinkThatIsDownAndDeliverEverythingWhenItComesBack() throws Exception {
+        List<String> values = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            values.add("v" + i);
+        }
+        TestConnectors.DOWN.put("out", new AtomicBoolean(true));
+        PipelineSpec spec = Pipeline.named("p")
+                .topic("in", 1)
+                .source("src", "list", "in", Map.of("values", values))
+                .sink("out", "collect", Map.of("into", "out"), s -> s.from("in"))
+                .build();
+        try (PipelineRun run = PipelineRun.start(spec, broker, options())) {
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> run.metrics().get("out").retries() >= 5);
+            assertThat(run.metrics().get("out").waitingOn()).isEqualTo("collection out is down");
+            assertThat(run.lag("out")).isEqualTo(50);
+            TestConnectors.DOWN.get("out").set(false);
+            assertThat(run.awaitIdle(Duration.ofSeconds(20))).isTrue();
+        }
+        assertThat(TestConnectors.COLLECTED.get("out")).containsExactlyInAnyOrderElementsOf(values);
+    }
+
+    @Test
+    void shouldDeadLetterOnlyTheRecordsTheSinkRefuses() throws Exception {
+        PipelineSpec spec = Pipeline.named("p")
+                .topic("in", 1)
+                .source("src", "list", "in", Map.of("values", List.of("ok1", "bad1", "ok2", "bad2", "ok3"), "batch", 5))
+                .sink("out", "collect", Map.of("into", "out", "reject", "bad"), s -> s.from("in"))
+                .build();
+        try (PipelineRun run = PipelineRun.start(spec, broker, options())) {
+            assertThat(run.awaitIdle(Duration.ofSeconds(20))).isTrue();
+        }
+        assertThat(TestConnectors.COLLECTED.get("out")).containsExactly("ok1", "ok2", "ok3");
+        List<ConsumedEvent> dead = readAll("p.out.dlq");
+        assertThat(dead).extracting(ConsumedEvent::valueAsString).containsExactly("bad1", "bad2");
+        assertThat(header(dead.get(0), "sluice.dlq.step")).isEqualTo("sink");
+        assertThat(header(dead.get(0), "sluice.dlq.message")).isEqualTo("value contains 'bad'");
+    }
+
+    @Test
+    void shouldResumeSourcesAndStagesWhereTheyStoppedAfterARestart() throws Exception {
+        List<String> values = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            values.add("v" + i);
+        }
+        PipelineSpec spec = Pipeline.named("p")
+                .topic("in", 1)
+                .source("src", "list", "in", Map.of("values", values, "batch", 1))
+                .sink("out", "collect", Map.of("into", "out"), s -> s.from("in"))
+                .build();
+        try (PipelineRun run = PipelineRun.start(spec, broker, options())) {
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> TestConnectors.COLLECTED
+                                    .getOrDefault("out", List.of())
+                                    .size()
+                            >= 5);
+        }
+        try (PipelineRun run = PipelineRun.start(spec, broker, options())) {
+            assertThat(run.awaitIdle(Duration.ofSeconds(20))).isTrue();
+        }
+        // nothing lost; nothing published twice because positions were stored after each acknowledged batch
+        assertThat(TestConnectors.COLLECTED.get("out")).containsExactlyElementsOf(values);
+    }
+
+    private List<ConsumedEvent> readAll(String topic) {
+        List<ConsumedEvent> out = new ArrayList<>();
+        try (Consumer c = broker.consumer(ConsumerConfig.defaults())) {
+            c.assign(List.of(new TopicPartition(topic, 0)));
+            for (List<ConsumedEvent> batch = c.poll(Duration.ofMillis(500));
+                    !batch.isEmpty();
+                    batch = c.poll(Duration.ofMillis(200))) {
+                out.addAll(batch);
+            }
+        }
+        return out;
+    }
+
+    private static String header(ConsumedEvent e, String name) {
+        return e.headers().stream()
+                .filter(h -> h.key().equals(name))
+                .map(h -> h.valueAsString())
+                .findFirst()
+                .orElse(null);
+    }
+}
