@@ -1,0 +1,165 @@
+package dev.sluice.stream.yaml;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sluice.stream.connector.Connectors;
+import dev.sluice.stream.runtime.PipelineValidator;
+import dev.sluice.stream.spec.PipelineException;
+import dev.sluice.stream.spec.PipelineSpec;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every kind of YAML mistake gets its exact message: file, line, column, key, and a suggestion. */
+class BrokenYamlTest {
+    private static final String HEAD = """
+            pipeline: shop
+            topics:
+              orders: {partitions: 2}
+              clean: {partitions: 2}
+            """;
+
+    static Stream<Arguments> cases() {
+        return Stream.of(
+                Arguments.of(
+                        "syntax",
+                        "pipeline: shop\ntopics:\n  orders: {partitions: 2\n",
+                        "shop.yaml:4:1: this is not valid YAML: expected ',' or '}', but got <stream end> (while parsing a flow"
+                                + " mapping)."),
+                Arguments.of(
+                        "empty file",
+                        "",
+                        "shop.yaml:1:1: the file is empty; a pipeline needs at least 'pipeline: NAME'"),
+                Arguments.of(
+                        "unknown top-level key",
+                        HEAD + "stagse: []\n",
+                        "shop.yaml:5:1: unknown key 'stagse' in the pipeline file. Did you mean 'stages'? Known keys:"
+                                + " pipeline, broker, topics, sources, stages, sinks."),
+                Arguments.of(
+                        "missing pipeline name",
+                        "topics: {}\n",
+                        "shop.yaml:1:1: the file needs 'pipeline: NAME' at the top."),
+                Arguments.of(
+                        "wrong type",
+                        "pipeline: shop\ntopics:\n  orders: {partitions: many}\n",
+                        "shop.yaml:3:24: 'partitions' of topic orders must be a whole number, got 'many'."),
+                Arguments.of(
+                        "bad topic setting",
+                        "pipeline: shop\ntopics:\n  orders: {retention: forever}\n",
+                        "shop.yaml:3:3: topic 'orders': Invalid value forever for retention.ms: 'forever' is not a"
+                                + " duration"),
+                Arguments.of(
+                        "unknown step",
+                        HEAD + "stages:\n  - name: tidy\n    from: orders\n    to: clean\n"
+                                + "    steps:\n      - fliter: \"event.a > 1\"\n",
+                        "shop.yaml:10:9: unknown step 'fliter'. Did you mean 'filter'? Steps: parse, validate,"),
+                Arguments.of(
+                        "step without argument",
+                        HEAD + "stages:\n  - name: tidy\n    from: orders\n    to: clean\n"
+                                + "    steps:\n      - parse\n",
+                        "shop.yaml:10:9: step 'parse' needs an argument, written as 'kind: argument', for example"
+                                + " 'parse: json'"),
+                Arguments.of(
+                        "two steps in one",
+                        HEAD + "stages:\n  - name: tidy\n    from: orders\n    to: clean\n"
+                                + "    steps:\n      - parse: json\n        filter: \"true\"\n",
+                        "shop.yaml:10:9: a step is one 'kind: argument' pair, but this one has 2 keys (parse, filter);"
+                                + " put each step on its own '- ' line."),
+                Arguments.of(
+                        "bad expression",
+                        HEAD + "stages:\n  - name: tidy\n    from: orders\n    to: clean\n"
+                                + "    steps:\n      - filter: \"event.a >\"\n",
+                        "shop.yaml:10:9: 'filter' has an invalid expression \"event.a >\""),
+                Arguments.of(
+                        "bad duration",
+                        HEAD + "stages:\n  - name: tidy\n    from: orders\n    to: clean\n"
+                                + "    steps:\n      - dedupe: {key: event.id, within: ten minutes}\n",
+                        "shop.yaml:10:9: 'within': 'ten minutes' is not a duration: use a number of milliseconds or a"
+                                + " number with a unit, e.g. 500ms, 10s, 5m, 12h, 7d."),
+                Arguments.of(
+                        "missing from",
+                        HEAD + "stages:\n  - name: tidy\n    to: clean\n",
+                        "shop.yaml:6:5: stage 'tidy' needs 'from': the topic it reads."),
+                Arguments.of(
+                        "unknown topic",
+                        HEAD + "stages:\n  - name: tidy\n    from: ordres\n    to: clean\n",
+                        "shop.yaml:6:5: 'from' names topic 'ordres', which is not declared under 'topics'. Did you mean"
+                                + " 'orders'? Declared topics: orders, clean."),
+                Arguments.of(
+                        "stage without to",
+                        HEAD + "stages:\n  - name: tidy\n    from: orders\n",
+                        "shop.yaml:6:5: stage 'tidy' needs 'to': the topic its events go to (or make it a sink with"
+                                + " 'type')."),
+                Arguments.of(
+                        "unknown stage key",
+                        HEAD + "stages:\n  - name: tidy\n    form: orders\n    to: clean\n",
+                        "shop.yaml:7:5: unknown key 'form' in a stage. Did you mean 'from'?"),
+                Arguments.of(
+                        "unknown connector",
+                        HEAD + "sources:\n  - {name: in, type: lst, to: orders, values: [a]}\n",
+                        "shop.yaml:6:5: unknown source type 'lst'. Did you mean 'list'? Source types:"),
+                Arguments.of(
+                        "unknown connector key",
+                        HEAD + "sinks:\n  - {name: out, type: collect, from: clean, intoo: x}\n",
+                        "shop.yaml:6:5: unknown key 'intoo' in sink out. Did you mean 'into'? Known keys: into, reject."),
+                Arguments.of(
+                        "missing connector key",
+                        HEAD + "sinks:\n  - {name: out, type: collect, from: clean}\n",
+                        "shop.yaml:6:5: sink out needs 'into'."),
+                Arguments.of(
+                        "duplicate names",
+                        HEAD + "sinks:\n  - {name: out, type: collect, from: clean, into: a}\n"
+                                + "  - {name: out, type: collect, from: clean, into: b}\n",
+                        "shop.yaml:7:5: the name 'out' is used twice; sources, stages and sinks need distinct names."),
+                Arguments.of(
+                        "duplicate key",
+                        "pipeline: shop\npipeline: again\n",
+                        "shop.yaml:2:1: 'pipeline' appears twice in the pipeline file."),
+                Arguments.of(
+                        "connector in a stage",
+                        HEAD + "stages:\n  - {name: tidy, from: orders, type: collect}\n",
+                        "shop.yaml:6:32: unknown key 'type' in a stage. Known keys: name, from, steps, to, dead-letter,"
+                                + " parallelism."));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void shouldExplainTheMistakeExactly(String what, String yaml, String expectedStart) {
+        assertThatThrownBy(() -> {
+                    PipelineSpec spec = PipelineYaml.parse(yaml, "shop.yaml");
+                    new PipelineValidator(connectors(), Path.of("."), Clock.systemUTC()).validate(spec);
+                })
+                .isInstanceOf(PipelineException.class)
+                .message()
+                .startsWith(expectedStart);
+    }
+
+    private static Connectors connectors() {
+        return dev.sluice.stream.runtime.TestConnectorsAccess.all();
+    }
+
+    @org.junit.jupiter.api.Test
+    void shouldAcceptAWellFormedPipeline() {
+        PipelineSpec spec = PipelineYaml.parse(HEAD + """
+                sources:
+                  - {name: in, type: list, to: orders, values: ["{}"]}
+                stages:
+                  - name: tidy
+                    from: orders
+                    steps:
+                      - parse: json
+                      - filter: "event.amount > 0"
+                    to: clean
+                sinks:
+                  - {name: out, type: collect, from: clean, into: x}
+                """, "shop.yaml");
+        var plan = new PipelineValidator(connectors(), Path.of("."), Clock.systemUTC()).validate(spec);
+        assertThat(plan.stages()).hasSize(2);
+        assertThat(plan.topics()).extracting(t -> t.name()).contains("shop.tidy.dlq", "shop.out.dlq");
+        assertThat(spec.stages().get(0).steps().get(1).location().toString()).isEqualTo("shop.yaml:12:9");
+    }
+}
