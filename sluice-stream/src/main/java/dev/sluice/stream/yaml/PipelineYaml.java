@@ -168,10 +168,16 @@ public final class PipelineYaml {
         String what = sink ? "a sink" : "a stage";
         Map<String, NodeTuple> m = nodes.mapping(node, what);
         Location at = nodes.at(node);
+        String name = required(m, "name", at, what);
         if (!sink) {
+            if (m.containsKey("type")) {
+                throw new PipelineException(
+                        nodes.at(m.get("type").getKeyNode()),
+                        "stage '" + name + "' has a 'type': connectors belong under 'sinks'; a stage writes to a topic"
+                                + " with 'to'.");
+            }
             checkKeys(m, STAGE, what);
         }
-        String name = required(m, "name", at, what);
         List<String> from = new ArrayList<>();
         if (m.containsKey("from")) {
             Object f = nodes.value(m.get("from").getValueNode());
@@ -191,12 +197,6 @@ public final class PipelineYaml {
             String type = required(m, "type", at, "sink '" + name + "'");
             output = new Output.ToSink(type, rest(m, SINK));
         } else {
-            if (m.containsKey("type")) {
-                throw new PipelineException(
-                        nodes.at(m.get("type").getKeyNode()),
-                        "stage '" + name + "' has a 'type':"
-                                + " connectors belong under 'sinks', stages write to a topic with 'to'.");
-            }
             output = new Output.ToTopic(
                     m.containsKey("to") ? nodes.text(m.get("to").getValueNode(), "'to'") : null);
         }

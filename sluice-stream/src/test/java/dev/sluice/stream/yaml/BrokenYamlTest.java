@@ -122,8 +122,8 @@ class BrokenYamlTest {
                 Arguments.of(
                         "connector in a stage",
                         HEAD + "stages:\n  - {name: tidy, from: orders, type: collect}\n",
-                        "shop.yaml:6:32: unknown key 'type' in a stage. Known keys: name, from, steps, to, dead-letter,"
-                                + " parallelism."));
+                        "shop.yaml:6:32: stage 'tidy' has a 'type': connectors belong under 'sinks'; a stage writes to a"
+                                + " topic with 'to'."));
     }
 
     @ParameterizedTest(name = "{0}")
