@@ -33,6 +33,12 @@ public final class BrokerOptions {
         return ((SluiceCommand) spec.root().userObject()).broker;
     }
 
+    /** True if --broker or --data-dir was given on the command line (or $SLUICE_BROKER is set). */
+    public boolean given() {
+        String env = System.getenv("SLUICE_BROKER");
+        return broker != null || dataDir != null || (env != null && !env.isBlank());
+    }
+
     /** The --data-dir given, or null. */
     public String dataDirectory() {
         return dataDir;

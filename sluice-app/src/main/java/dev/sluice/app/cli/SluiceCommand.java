@@ -10,6 +10,10 @@ import picocli.CommandLine.Command;
         versionProvider = Version.class,
         description = "Event-driven data pipelines: an embedded durable log that scales out on Apache Kafka.",
         subcommands = {
+            dev.sluice.app.pipeline.RunCommand.class,
+            dev.sluice.app.pipeline.ValidateCommand.class,
+            dev.sluice.app.pipeline.DlqCommand.class,
+            dev.sluice.app.pipeline.SqlCommand.class,
             TopicsCommand.class,
             ProduceCommand.class,
             ConsumeCommand.class,

@@ -80,6 +80,7 @@ public final class UserErrors {
 
     static boolean isUserError(Throwable e) {
         return e instanceof UserException
+                || e instanceof dev.sluice.stream.spec.PipelineException
                 || e instanceof BrokerException
                 || e instanceof LogException
                 || e instanceof IllegalArgumentException

@@ -13,6 +13,11 @@ public interface SinkConnector {
 
     List<ConfigKey> keys();
 
+    /** The most tasks that may write at once (a single-writer database says 1). */
+    default int maxParallelism() {
+        return Integer.MAX_VALUE;
+    }
+
     /**
      * Checks the settings and builds a sink for one task; nothing is opened yet.
      *

@@ -11,6 +11,29 @@ import java.util.Map;
  * is lost (events after that position may be published twice).
  */
 public interface Source extends AutoCloseable {
+    /**
+     * A source that is handed events from outside (an HTTP request, a subscription) instead of being polled. The
+     * runtime calls {@link #start} instead of {@link #poll}; the source answers its callers once {@link Publisher}'s
+     * futures complete. No positions are stored for it.
+     */
+    interface Push extends Source {
+        void start(Publisher publisher) throws Exception;
+
+        @Override
+        default Batch poll(Duration maxWait) {
+            throw new UnsupportedOperationException("a push source is not polled");
+        }
+    }
+
+    /** Publishes events of a push source to its topic. Thread-safe. */
+    interface Publisher {
+        /** The offsets, in order, once the broker acknowledged every event; fails if any failed. */
+        java.util.concurrent.CompletableFuture<List<dev.sluice.broker.SendResult>> publish(List<Event> events);
+
+        /** True while the runtime runs; a push source stops taking input when false. */
+        boolean isRunning();
+    }
+
     /** Events to publish and the position reached after them. */
     record Batch(List<Event> events, Map<String, Object> position) {}
 

@@ -66,7 +66,8 @@ public final class PipelineValidator {
             unique(componentNames, s.name(), s.location());
             topic(topics, s.to(), s.location(), "to");
             SourceConnector connector = connectors.source(s.type(), s.location());
-            ConnectorContext context = new ConnectorContext(spec.name(), s.name(), baseDir, clock, 0, s.location());
+            ConnectorContext context =
+                    new ConnectorContext(spec.name(), s.name(), s.to(), baseDir, clock, 0, s.location());
             Config config = Config.check("source " + s.name(), s.config(), connector.keys(), s.location());
             connector.create(config, context); // checks values; opens nothing
             sources.add(new PipelinePlan.SourcePlan(s, connector, config, context));
@@ -102,12 +103,20 @@ public final class PipelineValidator {
                     .orElse(1);
             int parallelism = st.parallelism() > 0 ? st.parallelism() : Math.min(maxPartitions, 2);
             String group = spec.name() + "." + st.name();
-            ConnectorContext context = new ConnectorContext(spec.name(), st.name(), baseDir, clock, 0, st.location());
+            ConnectorContext context = new ConnectorContext(
+                    spec.name(),
+                    st.name(),
+                    st.from().isEmpty() ? null : st.from().get(0),
+                    baseDir,
+                    clock,
+                    0,
+                    st.location());
             if (st.output() instanceof Output.ToSink sink) {
                 SinkConnector connector = connectors.sink(sink.type(), st.location());
                 Config config = Config.check("sink " + st.name(), sink.config(), connector.keys(), st.location());
                 connector.create(config, context);
-                stages.add(new PipelinePlan.StagePlan(st, group, parallelism, null, dlq, connector, config, context));
+                int tasks = Math.min(parallelism, connector.maxParallelism());
+                stages.add(new PipelinePlan.StagePlan(st, group, tasks, null, dlq, connector, config, context));
             } else {
                 String to = ((Output.ToTopic) st.output()).topic();
                 if (to == null) {

@@ -40,6 +40,10 @@ final class SourceTask implements Runnable {
         String pipeline = plan.context().pipeline();
         String name = plan.spec().name();
         try (Source source = plan.connector().create(plan.config(), plan.context())) {
+            if (source instanceof Source.Push push) {
+                runPush(push);
+                return;
+            }
             source.open(positions.load(pipeline, name));
             while (running) {
                 Source.Batch batch = source.poll(Duration.ofMillis(200));
@@ -58,6 +62,32 @@ final class SourceTask implements Runnable {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             supervisor.failed("source " + name, e);
+        }
+    }
+
+    private void runPush(Source.Push source) throws Exception {
+        source.open(null);
+        source.start(new Source.Publisher() {
+            @Override
+            public CompletableFuture<List<SendResult>> publish(List<Event> events) {
+                List<CompletableFuture<SendResult>> sent = new ArrayList<>(events.size());
+                for (Event e : events) {
+                    sent.add(producer.send(plan.spec().to(), e));
+                }
+                return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new))
+                        .thenApply(v -> {
+                            metrics.out.add(events.size());
+                            return sent.stream().map(CompletableFuture::join).toList();
+                        });
+            }
+
+            @Override
+            public boolean isRunning() {
+                return running;
+            }
+        });
+        while (running) {
+            Thread.sleep(100);
         }
     }
 

@@ -1,0 +1,140 @@
+package dev.sluice.app.pipeline;
+
+import dev.sluice.app.cli.Output;
+import dev.sluice.broker.Broker;
+import dev.sluice.broker.Brokers;
+import dev.sluice.stream.runtime.Metrics;
+import dev.sluice.stream.runtime.PipelinePlan;
+import dev.sluice.stream.runtime.PipelineRun;
+import dev.sluice.stream.runtime.RuntimeOptions;
+import dev.sluice.stream.spec.PipelineSpec;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code sluice run FILE}: runs a pipeline until Ctrl-C (or, with {@code --until-done}, until its sources are finished
+ * and everything is delivered), showing live progress, then stops cleanly and prints a summary.
+ */
+@Command(
+        name = "run",
+        description = "Run a pipeline: sources, stages and sinks, until Ctrl-C.",
+        mixinStandardHelpOptions = true)
+public final class RunCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE", description = "The pipeline YAML file.")
+    Path file;
+
+    @Option(
+            names = "--until-done",
+            description = "Stop by itself once the sources are finished and every stage has caught up.")
+    boolean untilDone;
+
+    @Option(
+            names = "--timeout",
+            paramLabel = "DURATION",
+            description = "With --until-done: give up after this long (default: 10m).")
+    String timeout;
+
+    @Option(names = "--quiet", description = "No live progress; only the summary.")
+    boolean quiet;
+
+    @Option(names = "--json", description = "Print the summary as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        PipelineSpec pipeline = PipelineFiles.load(file);
+        String url = PipelineFiles.brokerUrl(spec, pipeline, file);
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        long started = System.nanoTime();
+        Broker broker = Brokers.open(url);
+        PipelineRun run;
+        try {
+            run = PipelineRun.start(pipeline, broker, RuntimeOptions.defaults(PipelineFiles.baseDir(file)));
+        } catch (RuntimeException e) {
+            broker.close();
+            throw e;
+        }
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = new Thread(
+                () -> {
+                    run.stop();
+                    try {
+                        finished.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "sluice-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        ProgressView view = new ProgressView(err, run, !quiet && !json);
+        if (!json) {
+            err.printf("Running pipeline %s on %s (Ctrl-C stops it cleanly)%n", pipeline.name(), url);
+            err.flush();
+        }
+        long deadline = System.nanoTime() + Duration.ofMillis(timeoutMs()).toNanos();
+        boolean done = false;
+        while (!run.isStopped() && run.failure() == null) {
+            view.update();
+            if (untilDone && run.awaitIdle(Duration.ofMillis(500))) {
+                done = true;
+                break;
+            }
+            if (untilDone && System.nanoTime() > deadline) {
+                break;
+            }
+            if (!untilDone) {
+                Thread.sleep(500);
+            }
+        }
+        run.stop();
+        view.finish();
+        Map<String, Metrics.Snapshot> metrics = run.metrics();
+        Map<String, Long> lags = new LinkedHashMap<>();
+        for (PipelinePlan.StagePlan s : run.plan().stages()) {
+            lags.put(s.spec().name(), run.lag(s.spec().name()));
+        }
+        broker.close();
+        double seconds = (System.nanoTime() - started) / 1e9;
+        if (json) {
+            out.println(Output.json(Summary.json(pipeline, metrics, lags, seconds, run.failure(), untilDone && !done)));
+        } else {
+            Summary.print(out, run.plan(), metrics, lags, seconds, url);
+        }
+        out.flush();
+        finished.countDown();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // already shutting down because of Ctrl-C
+        }
+        if (run.failure() != null) {
+            err.println("error: " + run.failure());
+            err.flush();
+            return 1;
+        }
+        if (untilDone && !done) {
+            err.println("error: the pipeline did not finish within " + timeoutMs() / 1000 + " s (see the lag above).");
+            err.flush();
+            return 1;
+        }
+        return 0;
+    }
+
+    private long timeoutMs() {
+        return timeout == null ? 600_000 : dev.sluice.log.config.Durations.parseMillis(timeout);
+    }
+}

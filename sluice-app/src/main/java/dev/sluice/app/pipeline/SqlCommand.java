@@ -1,0 +1,92 @@
+package dev.sluice.app.pipeline;
+
+import dev.sluice.app.cli.Output;
+import dev.sluice.app.cli.UserErrors.UserException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code sluice sql DB QUERY}: runs a query on a DuckDB file written by a pipeline (no DuckDB install needed). */
+@Command(
+        name = "sql",
+        description = "Query a DuckDB file, such as the one a duckdb sink writes.",
+        mixinStandardHelpOptions = true)
+public final class SqlCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "DB", description = "The DuckDB database file.")
+    Path database;
+
+    @Parameters(index = "1", paramLabel = "QUERY", description = "The SQL query.")
+    String query;
+
+    @Option(names = "--json", description = "One JSON object per row.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        if (!Files.exists(database)) {
+            throw new UserException(
+                    "Database file " + database + " does not exist. Run the pipeline that writes it first.");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + database.toAbsolutePath(), readOnly());
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(query)) {
+            ResultSetMetaData md = rs.getMetaData();
+            List<List<String>> rows = new ArrayList<>();
+            List<String> header = new ArrayList<>();
+            for (int i = 1; i <= md.getColumnCount(); i++) {
+                header.add(md.getColumnLabel(i));
+            }
+            rows.add(header);
+            while (rs.next()) {
+                List<String> row = new ArrayList<>();
+                Map<String, Object> object = new LinkedHashMap<>();
+                for (int i = 1; i <= md.getColumnCount(); i++) {
+                    Object v = rs.getObject(i);
+                    row.add(String.valueOf(v));
+                    object.put(
+                            header.get(i - 1),
+                            v == null ? null : v instanceof Number || v instanceof Boolean ? v : v.toString());
+                }
+                if (json) {
+                    out.println(Output.json(object));
+                } else {
+                    rows.add(row);
+                }
+            }
+            if (!json) {
+                Output.table(out, rows);
+            }
+        } catch (SQLException e) {
+            throw new UserException(
+                    "The query failed: " + e.getMessage().lines().findFirst().orElse("") + "");
+        }
+        out.flush();
+        return 0;
+    }
+
+    private static java.util.Properties readOnly() {
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("duckdb.read_only", "true");
+        return p;
+    }
+}

@@ -1,0 +1,294 @@
+package dev.sluice.connect.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.sluice.broker.Event;
+import dev.sluice.broker.SendResult;
+import dev.sluice.log.config.ByteSizes;
+import dev.sluice.stream.connector.Config;
+import dev.sluice.stream.connector.ConfigKey;
+import dev.sluice.stream.connector.ConnectorContext;
+import dev.sluice.stream.connector.Source;
+import dev.sluice.stream.connector.SourceConnector;
+import dev.sluice.stream.json.Json;
+import dev.sluice.stream.spec.PipelineException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code type: http}: an HTTP endpoint, {@code POST /topics/<to>}, taking one JSON object, a JSON array of objects, or
+ * JSON lines. It answers 200 with the stored offsets once the broker acknowledged every event, 400 naming what is wrong
+ * with the body, 401 without the bearer token (if one is set), 413 over the body limit, and 429 when too many requests
+ * are in flight. Binds to 127.0.0.1 unless told otherwise.
+ */
+public final class HttpSource implements SourceConnector {
+    @Override
+    public String type() {
+        return "http";
+    }
+
+    @Override
+    public String description() {
+        return "HTTP ingest: POST /topics/<topic> with a JSON object, an array or JSON lines";
+    }
+
+    @Override
+    public List<ConfigKey> keys() {
+        return List.of(
+                ConfigKey.required("port", "8080", "the port to listen on"),
+                ConfigKey.optional("host", "127.0.0.1", "the address to bind (default 127.0.0.1: this machine only)"),
+                ConfigKey.optional("token", "${env:INGEST_TOKEN}", "require 'Authorization: Bearer <token>'"),
+                ConfigKey.optional("max-body", "1MiB", "largest request body (default 1MiB)"),
+                ConfigKey.optional("max-in-flight", "64", "requests handled at once; more get 429 (default 64)"),
+                ConfigKey.optional("key", "user_id", "the field whose value is the event key"));
+    }
+
+    @Override
+    public Source create(Config config, ConnectorContext context) {
+        long port = config.has("port") ? ((Number) config.raw("port")).longValue() : -1;
+        if (port < 0 || port > 65535) {
+            throw config.error("port", "must be a port number from 0 to 65535.");
+        }
+        String token = config.has("token") ? resolve(config.string("token"), config) : null;
+        long maxBody;
+        try {
+            maxBody = config.has("max-body") ? ByteSizes.parse(config.string("max-body")) : 1 << 20;
+        } catch (IllegalArgumentException e) {
+            throw config.error("max-body", e.getMessage());
+        }
+        return new Server(
+                config.string("host", "127.0.0.1"),
+                (int) port,
+                token,
+                maxBody,
+                config.positiveInt("max-in-flight", 64),
+                config.string("key", null),
+                context);
+    }
+
+    private static String resolve(String value, Config config) {
+        if (value.startsWith("${env:") && value.endsWith("}")) {
+            String name = value.substring(6, value.length() - 1);
+            String v = System.getenv(name);
+            if (v == null || v.isEmpty()) {
+                throw config.error("token", "refers to environment variable " + name + ", which is not set.");
+            }
+            return v;
+        }
+        return value;
+    }
+
+    static final class Server implements Source.Push {
+        private final String host;
+        private final int port;
+        private final String token;
+        private final long maxBody;
+        private final Semaphore inFlight;
+        private final String key;
+        private final ConnectorContext context;
+        private HttpServer server;
+        private ExecutorService executor;
+        private String topicPath;
+
+        Server(
+                String host,
+                int port,
+                String token,
+                long maxBody,
+                int maxInFlight,
+                String key,
+                ConnectorContext context) {
+            this.host = host;
+            this.port = port;
+            this.token = token;
+            this.maxBody = maxBody;
+            this.inFlight = new Semaphore(maxInFlight);
+            this.key = key;
+            this.context = context;
+        }
+
+        @Override
+        public void open(Map<String, Object> position) {}
+
+        @Override
+        public void start(Publisher publisher) throws IOException {
+            try {
+                server = HttpServer.create(new InetSocketAddress(host, port), 128);
+            } catch (BindException e) {
+                throw new PipelineException(
+                        context.location(),
+                        "HTTP source " + context.name() + " cannot listen on " + host + ":" + port
+                                + ": the port is in use. Stop the other program or choose another port.");
+            }
+            executor = Executors.newFixedThreadPool(4, r -> {
+                Thread t = new Thread(r, "sluice-http-" + context.name());
+                t.setDaemon(true);
+                return t;
+            });
+            server.setExecutor(executor);
+            topicPath = "/topics/" + context.topic();
+            server.createContext("/", exchange -> handle(exchange, publisher));
+            server.start();
+            System.getLogger("dev.sluice.connect")
+                    .log(
+                            System.Logger.Level.INFO,
+                            "HTTP ingest listening on http://" + host + ":"
+                                    + server.getAddress().getPort() + topicPath);
+        }
+
+        private void handle(HttpExchange exchange, Publisher publisher) throws IOException {
+            try (exchange) {
+                String path = exchange.getRequestURI().getPath();
+                if (path.equals("/health")) {
+                    respond(exchange, 200, Map.of("status", publisher.isRunning() ? "ok" : "stopping"));
+                    return;
+                }
+                if (!path.equals(topicPath)) {
+                    respond(
+                            exchange,
+                            404,
+                            Map.of("error", "no such endpoint " + path + "; POST events to " + topicPath));
+                    return;
+                }
+                if (!exchange.getRequestMethod().equals("POST")) {
+                    exchange.getResponseHeaders().add("Allow", "POST");
+                    respond(exchange, 405, Map.of("error", "use POST to send events to " + topicPath));
+                    return;
+                }
+                if (token != null
+                        && !("Bearer " + token)
+                                .equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+                    respond(
+                            exchange,
+                            401,
+                            Map.of("error", "missing or wrong bearer token: send 'Authorization: Bearer <token>'"));
+                    return;
+                }
+                if (!publisher.isRunning()) {
+                    respond(exchange, 503, Map.of("error", "the pipeline is stopping; try again later"));
+                    return;
+                }
+                if (!inFlight.tryAcquire()) {
+                    exchange.getResponseHeaders().add("Retry-After", "1");
+                    respond(exchange, 429, Map.of("error", "too many requests in flight; retry after a second"));
+                    return;
+                }
+                try {
+                    ingest(exchange, publisher);
+                } finally {
+                    inFlight.release();
+                }
+            }
+        }
+
+        private void ingest(HttpExchange exchange, Publisher publisher) throws IOException {
+            byte[] body = readBody(exchange.getRequestBody());
+            if (body == null) {
+                respond(
+                        exchange,
+                        413,
+                        Map.of(
+                                "error",
+                                "the body is larger than the limit of " + maxBody + " bytes; send"
+                                        + " smaller batches"));
+                return;
+            }
+            List<Event> events;
+            try {
+                events = parse(body, exchange.getRequestHeaders().getFirst("Content-Type"));
+            } catch (IllegalArgumentException e) {
+                respond(exchange, 400, Map.of("error", e.getMessage()));
+                return;
+            }
+            try {
+                List<SendResult> results = publisher.publish(events).get(30, TimeUnit.SECONDS);
+                List<Map<String, Object>> offsets = new ArrayList<>();
+                for (SendResult r : results) {
+                    offsets.add(Map.of("partition", r.partition(), "offset", r.offset()));
+                }
+                respond(exchange, 200, Map.of("count", results.size(), "offsets", offsets));
+            } catch (Exception e) {
+                respond(exchange, 503, Map.of("error", "the events could not be stored: " + e.getMessage()));
+            }
+        }
+
+        private byte[] readBody(InputStream in) throws IOException {
+            byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBody + 1));
+            return body.length > maxBody ? null : body;
+        }
+
+        private List<Event> parse(byte[] body, String contentType) {
+            long now = System.currentTimeMillis();
+            List<Object> values = new ArrayList<>();
+            if (contentType != null && contentType.contains("ndjson")) {
+                String[] lines = new String(body, StandardCharsets.UTF_8).split("\n");
+                for (int i = 0; i < lines.length; i++) {
+                    if (!lines[i].isBlank()) {
+                        values.add(read(lines[i].getBytes(StandardCharsets.UTF_8), "line " + (i + 1)));
+                    }
+                }
+            } else {
+                Object v = read(body, "the body");
+                if (v instanceof List<?> l) {
+                    values.addAll(l);
+                } else {
+                    values.add(v);
+                }
+            }
+            if (values.isEmpty()) {
+                throw new IllegalArgumentException("the body holds no events");
+            }
+            List<Event> events = new ArrayList<>();
+            for (int i = 0; i < values.size(); i++) {
+                if (!(values.get(i) instanceof Map<?, ?> m)) {
+                    throw new IllegalArgumentException("event " + (i + 1) + " is not a JSON object");
+                }
+                Object k = key == null ? null : m.get(key);
+                events.add(
+                        Event.of(k == null ? null : k.toString().getBytes(StandardCharsets.UTF_8), Json.write(m), now));
+            }
+            return events;
+        }
+
+        private static Object read(byte[] json, String what) {
+            try {
+                return Json.mapper().readValue(json, Object.class);
+            } catch (IOException e) {
+                throw new IllegalArgumentException(what + " is not valid JSON: "
+                        + e.getMessage().lines().findFirst().orElse(""));
+            }
+        }
+
+        private static void respond(HttpExchange exchange, int status, Object body) throws IOException {
+            byte[] bytes = Json.write(body);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(status, bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
+
+        int boundPort() {
+            return server.getAddress().getPort();
+        }
+
+        @Override
+        public void close() {
+            if (server != null) {
+                server.stop(1);
+                executor.shutdownNow();
+            }
+        }
+    }
+}
