@@ -157,13 +157,14 @@ public final class GeneratorSource implements SourceConnector {
         }
 
         Event event(long seq, long now) {
-            SplittableRandom r = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + seq);
+            long eventSeed = seed * 0x9E3779B97F4A7C15L + seq;
             Object keyValue = null;
             buffer.reset();
             try (JsonGenerator g = Json.mapper().getFactory().createGenerator(buffer, JsonEncoding.UTF8)) {
                 g.writeStartObject();
                 for (Map.Entry<String, FieldGenerator> f : fields.entrySet()) {
-                    Object v = f.getValue().value(seq, r);
+                    // each field draws from its own stream, so a value depends on the field's name, not its position
+                    Object v = f.getValue().value(seq, new SplittableRandom(eventSeed ^ f.getKey().hashCode() * 0xC2B2AE3D27D4EB4FL));
                     if (f.getKey().equals(key)) {
                         keyValue = v;
                     }
@@ -175,7 +176,7 @@ public final class GeneratorSource implements SourceConnector {
                 throw new UncheckedIOException(e);
             }
             byte[] value = buffer.toByteArray();
-            if (malformed > 0 && r.nextDouble() < malformed) {
+            if (malformed > 0 && new SplittableRandom(eventSeed ^ 0x5DEECE66DL).nextDouble() < malformed) {
                 value = java.util.Arrays.copyOf(value, value.length / 2); // cut in half: not JSON any more
             }
             byte[] k = keyValue == null ? null : keyValue.toString().getBytes(StandardCharsets.UTF_8);
