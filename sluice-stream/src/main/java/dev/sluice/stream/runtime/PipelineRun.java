@@ -58,6 +58,7 @@ public final class PipelineRun implements AutoCloseable {
             failure.compareAndSet(null, task + " stopped: " + describe(error));
             new Thread(this::stop, "sluice-stop").start();
         };
+        var stepContext = new dev.sluice.stream.step.StepContext(options.baseDir(), options.clock());
         for (PipelinePlan.StagePlan s : plan.stages()) {
             Metrics m = metrics.computeIfAbsent(s.spec().name(), k -> new Metrics());
             for (int i = 0; i < s.parallelism(); i++) {
@@ -69,7 +70,8 @@ public final class PipelineRun implements AutoCloseable {
                         m,
                         options.backoff(),
                         options.clock(),
-                        supervisor);
+                        supervisor,
+                        stepContext);
                 stages.add(task);
                 stageThreads.add(thread(task, "sluice-" + s.spec().name() + "-" + i));
             }

@@ -36,6 +36,7 @@ final class StageTask implements Runnable {
     private final Backoff backoff;
     private final Clock clock;
     private final TaskSupervisor supervisor;
+    private final dev.sluice.stream.step.StepContext stepContext;
     private final List<Step> steps = new ArrayList<>();
     private final List<String> stepNames = new ArrayList<>();
     private Sink sink;
@@ -49,7 +50,8 @@ final class StageTask implements Runnable {
             Metrics metrics,
             Backoff backoff,
             Clock clock,
-            TaskSupervisor supervisor) {
+            TaskSupervisor supervisor,
+            dev.sluice.stream.step.StepContext stepContext) {
         this.plan = plan;
         this.index = index;
         this.producer = producer;
@@ -58,6 +60,7 @@ final class StageTask implements Runnable {
         this.backoff = backoff;
         this.clock = clock;
         this.supervisor = supervisor;
+        this.stepContext = stepContext;
     }
 
     static ConsumerConfig consumerConfig(PipelinePlan.StagePlan plan) {

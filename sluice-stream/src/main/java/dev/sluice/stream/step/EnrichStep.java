@@ -11,7 +11,6 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -31,9 +30,6 @@ final class EnrichStep implements Step {
         DROP,
         FAIL
     }
-
-    /** Tables shared by every task of a pipeline run, by source. */
-    private static final Map<String, LookupTable> TABLES = new ConcurrentHashMap<>();
 
     static final class Factory implements StepFactory {
         @Override
@@ -85,7 +81,7 @@ final class EnrichStep implements Step {
                 source = url + " " + query;
                 loader = LookupTable.jdbc(url, query);
             }
-            LookupTable table = TABLES.computeIfAbsent(source + "|" + on + "|" + refresh, k -> {
+            LookupTable table = (LookupTable) context.shared().computeIfAbsent("enrich|" + source + "|" + on + "|" + refresh, k -> {
                 try {
                     return new LookupTable(source, loader, on, refresh, context.clock());
                 } catch (IOException | SQLException e) {
