@@ -72,14 +72,18 @@ class EndToEndIT {
         PipelineSpec spec = PipelineYaml.load(dir.resolve("shop.yaml"));
         try (EmbeddedBroker broker = EmbeddedBroker.open(dir.resolve("data"));
                 PipelineRun run = PipelineRun.start(spec, broker, RuntimeOptions.defaults(dir))) {
-            assertThat(run.awaitIdle(Duration.ofSeconds(60))).as(String.valueOf(run.failure())).isTrue();
+            assertThat(run.awaitIdle(Duration.ofSeconds(60)))
+                    .as(String.valueOf(run.failure()))
+                    .isTrue();
         }
         Set<Long> expected = expectedIds(3000);
         assertThat(ids("SELECT id, cents FROM " + table, PG)).isEqualTo(expected);
-        assertThat(ids("SELECT id, cents FROM orders", "jdbc:duckdb:" + dir.resolve("out/shop.duckdb"))).isEqualTo(expected);
+        assertThat(ids("SELECT id, cents FROM orders", "jdbc:duckdb:" + dir.resolve("out/shop.duckdb")))
+                .isEqualTo(expected);
         List<Map<String, Object>> lines = fileLines(dir.resolve("out/files"));
         assertThat(lines).hasSize(expected.size());
-        assertThat(lines.stream().map(m -> ((Number) m.get("id")).longValue()).toList()).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(lines.stream().map(m -> ((Number) m.get("id")).longValue()).toList())
+                .containsExactlyInAnyOrderElementsOf(expected);
     }
 
     @Test
@@ -107,8 +111,25 @@ class EndToEndIT {
         PipelineSpec fromDsl = Pipeline.named("same")
                 .topic("in", 2)
                 .topic("out", 1)
-                .source("gen", "generator", "in", Map.of("count", 500, "seed", 7, "fields", Map.of("n", "sequence", "v", Map.of("int", List.of(0, 9)))))
-                .stage("s", st -> st.from("in").parse("json").filter("event.v % 2 == 0").map(Map.of("half", "event.v / 2")).drop("v").to("out"))
+                .source(
+                        "gen",
+                        "generator",
+                        "in",
+                        Map.of(
+                                "count",
+                                500,
+                                "seed",
+                                7,
+                                "fields",
+                                Map.of("n", "sequence", "v", Map.of("int", List.of(0, 9)))))
+                .stage(
+                        "s",
+                        st -> st.from("in")
+                                .parse("json")
+                                .filter("event.v % 2 == 0")
+                                .map(Map.of("half", "event.v / 2"))
+                                .drop("v")
+                                .to("out"))
                 .sink("f", "file", Map.of("path", "dsl-out"), sk -> sk.from("out"))
                 .build();
         run(fromYaml, "yaml-data");
@@ -130,15 +151,40 @@ class EndToEndIT {
     private static Set<Long> expectedIds(int count) {
         Set<Long> ids = new HashSet<>();
         var gen = new dev.sluice.connect.generator.GeneratorSource();
-        var spec = Pipeline.named("x").topic("t", 1)
-                .source("g", "generator", "t", Map.of("count", count, "key", "id", "fields", Map.of(
-                        "id", "sequence", "amount", Map.of("int", List.of(-20, 100)), "status", Map.of("one-of", List.of("new", "paid", "shipped")))))
+        var spec = Pipeline.named("x")
+                .topic("t", 1)
+                .source(
+                        "g",
+                        "generator",
+                        "t",
+                        Map.of(
+                                "count",
+                                count,
+                                "key",
+                                "id",
+                                "fields",
+                                Map.of(
+                                        "id",
+                                        "sequence",
+                                        "amount",
+                                        Map.of("int", List.of(-20, 100)),
+                                        "status",
+                                        Map.of("one-of", List.of("new", "paid", "shipped")))))
                 .build();
-        var config = dev.sluice.stream.connector.Config.check("g", spec.sources().get(0).config(), gen.keys(), spec.sources().get(0).location());
-        var source = gen.create(config, new dev.sluice.stream.connector.ConnectorContext("x", "g", "t", Path.of("."), java.time.Clock.systemUTC(), 0, null));
+        var config = dev.sluice.stream.connector.Config.check(
+                "g",
+                spec.sources().get(0).config(),
+                gen.keys(),
+                spec.sources().get(0).location());
+        var source = gen.create(
+                config,
+                new dev.sluice.stream.connector.ConnectorContext(
+                        "x", "g", "t", Path.of("."), java.time.Clock.systemUTC(), 0, null));
         try {
             source.open(null);
-            for (var batch = source.poll(Duration.ofSeconds(1)); batch != null; batch = source.poll(Duration.ofSeconds(1))) {
+            for (var batch = source.poll(Duration.ofSeconds(1));
+                    batch != null;
+                    batch = source.poll(Duration.ofSeconds(1))) {
                 for (var e : batch.events()) {
                     Map<String, Object> m = Json.parseObject(e.value());
                     if (((Number) m.get("amount")).longValue() > 0) {

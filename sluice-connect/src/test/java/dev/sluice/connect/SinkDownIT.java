@@ -42,12 +42,26 @@ class SinkDownIT {
             }
             PipelineSpec spec = Pipeline.named("down")
                     .topic("in", 1)
-                    .source("gen", "generator", "in", Map.of("count", 10_000, "fields", Map.of("id", "sequence", "v", Map.of("int", List.of(1, 9)))))
-                    .sink("pg", "jdbc", Map.of("url", EndToEndIT.PG, "table", table, "mode", "upsert", "key", List.of("id")), s -> s.from("in"))
+                    .source(
+                            "gen",
+                            "generator",
+                            "in",
+                            Map.of(
+                                    "count",
+                                    10_000,
+                                    "fields",
+                                    Map.of("id", "sequence", "v", Map.of("int", List.of(1, 9)))))
+                    .sink(
+                            "pg",
+                            "jdbc",
+                            Map.of("url", EndToEndIT.PG, "table", table, "mode", "upsert", "key", List.of("id")),
+                            s -> s.from("in"))
                     .build();
             try (EmbeddedBroker broker = EmbeddedBroker.open(dir.resolve("data"));
-                    PipelineRun run = PipelineRun.start(spec, broker, RuntimeOptions.defaults(dir).withBackoff(new Backoff(50, 500)))) {
-                await().atMost(Duration.ofSeconds(30)).until(() -> run.metrics().get("pg").retries() >= 1);
+                    PipelineRun run = PipelineRun.start(
+                            spec, broker, RuntimeOptions.defaults(dir).withBackoff(new Backoff(50, 500)))) {
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> run.metrics().get("pg").retries() >= 1);
                 Metrics.Snapshot waiting = run.metrics().get("pg");
                 assertThat(waiting.waitingOn()).contains("lock");
                 // consumption paused: the sink task holds one polled batch, the rest waits in the topic
@@ -67,12 +81,24 @@ class SinkDownIT {
         PipelineSpec spec = Pipeline.named("unreachable")
                 .topic("in", 1)
                 .source("gen", "generator", "in", Map.of("count", 100, "fields", Map.of("id", "sequence")))
-                .sink("pg", "jdbc", Map.of("url", "jdbc:postgresql://127.0.0.1:1/test?user=postgres&connectTimeout=2", "table", "t"), s -> s.from("in"))
+                .sink(
+                        "pg",
+                        "jdbc",
+                        Map.of(
+                                "url",
+                                "jdbc:postgresql://127.0.0.1:1/test?user=postgres&connectTimeout=2",
+                                "table",
+                                "t"),
+                        s -> s.from("in"))
                 .build();
         try (EmbeddedBroker broker = EmbeddedBroker.open(dir.resolve("data"));
-                PipelineRun run = PipelineRun.start(spec, broker, RuntimeOptions.defaults(dir).withBackoff(new Backoff(50, 200)))) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> run.metrics().get("pg").retries() >= 3);
-            assertThat(run.metrics().get("pg").waitingOn()).startsWith("database unavailable:").contains("127.0.0.1:1");
+                PipelineRun run = PipelineRun.start(
+                        spec, broker, RuntimeOptions.defaults(dir).withBackoff(new Backoff(50, 200)))) {
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> run.metrics().get("pg").retries() >= 3);
+            assertThat(run.metrics().get("pg").waitingOn())
+                    .startsWith("database unavailable:")
+                    .contains("127.0.0.1:1");
             assertThat(run.metrics().get("pg").out()).isZero();
             assertThat(run.failure()).isNull();
         }

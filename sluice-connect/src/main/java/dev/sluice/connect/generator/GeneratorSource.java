@@ -164,7 +164,10 @@ public final class GeneratorSource implements SourceConnector {
                 g.writeStartObject();
                 for (Map.Entry<String, FieldGenerator> f : fields.entrySet()) {
                     // each field draws from its own stream, so a value depends on the field's name, not its position
-                    Object v = f.getValue().value(seq, new SplittableRandom(eventSeed ^ f.getKey().hashCode() * 0xC2B2AE3D27D4EB4FL));
+                    Object v = f.getValue()
+                            .value(
+                                    seq,
+                                    new SplittableRandom(eventSeed ^ f.getKey().hashCode() * 0xC2B2AE3D27D4EB4FL));
                     if (f.getKey().equals(key)) {
                         keyValue = v;
                     }

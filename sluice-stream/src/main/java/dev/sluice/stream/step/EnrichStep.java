@@ -81,14 +81,15 @@ final class EnrichStep implements Step {
                 source = url + " " + query;
                 loader = LookupTable.jdbc(url, query);
             }
-            LookupTable table = (LookupTable) context.shared().computeIfAbsent("enrich|" + source + "|" + on + "|" + refresh, k -> {
-                try {
-                    return new LookupTable(source, loader, on, refresh, context.clock());
-                } catch (IOException | SQLException e) {
-                    throw new PipelineException(
-                            at, "cannot load the enrich table from " + source + ": " + e.getMessage());
-                }
-            });
+            LookupTable table =
+                    (LookupTable) context.shared().computeIfAbsent("enrich|" + source + "|" + on + "|" + refresh, k -> {
+                        try {
+                            return new LookupTable(source, loader, on, refresh, context.clock());
+                        } catch (IOException | SQLException e) {
+                            throw new PipelineException(
+                                    at, "cannot load the enrich table from " + source + ": " + e.getMessage());
+                        }
+                    });
             return new EnrichStep(table, key, on, fields, prefix, missing);
         }
 

@@ -1,0 +1,93 @@
+package dev.sluice.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Poison events land in the dead-letter topic with their reason; after the cause is fixed, {@code sluice dlq replay}
+ * sends them back and the next run delivers them, each exactly once.
+ */
+class DeadLetterReplayTest {
+    @TempDir
+    Path dir;
+
+    record Run(int code, String out, String err) {}
+
+    Run sluice(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        String[] all = new String[args.length + 2];
+        all[0] = "--data-dir";
+        all[1] = dir.resolve("data").toString();
+        System.arraycopy(args, 0, all, 2, args.length);
+        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), all);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void shouldDeadLetterPoisonEventsAndDeliverThemAfterAFixAndAReplay() throws Exception {
+        Files.write(dir.resolve("users.csv"), List.of("id,country", "1,PT", "2,DE"));
+        Files.writeString(dir.resolve("p.yaml"), """
+                pipeline: poison
+                topics:
+                  clicks: {partitions: 2}
+                  rich: {partitions: 2}
+                sources:
+                  - {name: gen, type: generator, to: clicks, count: 300, malformed: 0.05, fields: {id: sequence, user: {int: [1, 3]}}}
+                stages:
+                  - name: enrich
+                    from: clicks
+                    steps:
+                      - parse: json
+                      - enrich: {file: users.csv, key: user, on: id, fields: [country], missing: fail}
+                    to: rich
+                sinks:
+                  - {name: files, type: file, from: rich, path: out}
+                """);
+        Run first = sluice("run", dir.resolve("p.yaml").toString(), "--until-done", "--quiet");
+        assertThat(first.code()).as(first.err()).isZero();
+        assertThat(first.out()).contains("sluice dlq show poison.enrich.dlq");
+        int delivered = lines();
+        assertThat(delivered).isBetween(150, 250);
+
+        Run shown = sluice("dlq", "show", "poison.enrich.dlq", "--max", "500", "--json");
+        List<String> dead = shown.out().lines().toList();
+        assertThat(dead).hasSize(300 - delivered);
+        assertThat(dead)
+                .anySatisfy(l -> assertThat(l)
+                        .contains(
+                                "\"step\":\"2:enrich\"",
+                                "no row in the enrich table for user = 3",
+                                "\"from\":\"clicks/"));
+        assertThat(dead).anySatisfy(l -> assertThat(l).contains("\"step\":\"1:parse\"", "not valid JSON"));
+
+        // fix the cause: user 3 exists now. Broken JSON stays broken and will come back to the dead-letter topic.
+        Files.write(dir.resolve("users.csv"), List.of("id,country", "1,PT", "2,DE", "3,FR"));
+        Run replay = sluice("dlq", "replay", "poison.enrich.dlq");
+        assertThat(replay.out()).isEqualTo("Replayed " + dead.size() + " events to clicks.\n");
+        assertThat(sluice("dlq", "replay", "poison.enrich.dlq").out()).startsWith("Nothing to replay");
+
+        Run second = sluice("run", dir.resolve("p.yaml").toString(), "--until-done", "--quiet");
+        assertThat(second.code()).isZero();
+        long malformed =
+                dead.stream().filter(l -> l.contains("\"step\":\"1:parse\"")).count();
+        assertThat(lines()).isEqualTo(300 - malformed);
+    }
+
+    private int lines() throws Exception {
+        int n = 0;
+        try (var files = Files.list(dir.resolve("out"))) {
+            for (Path f : files.toList()) {
+                n += Files.readAllLines(f).size();
+            }
+        }
+        return n;
+    }
+}
