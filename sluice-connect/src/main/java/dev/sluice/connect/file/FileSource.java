@@ -1,13 +1,12 @@
 package dev.sluice.connect.file;
 
-import com.fasterxml.jackson.dataformat.csv.CsvMapper;
-import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import dev.sluice.broker.Event;
 import dev.sluice.stream.connector.Config;
 import dev.sluice.stream.connector.ConfigKey;
 import dev.sluice.stream.connector.ConnectorContext;
 import dev.sluice.stream.connector.Source;
 import dev.sluice.stream.connector.SourceConnector;
+import dev.sluice.stream.json.Csv;
 import dev.sluice.stream.json.Json;
 import dev.sluice.stream.spec.PipelineException;
 import java.io.IOException;
@@ -67,7 +66,6 @@ public final class FileSource implements SourceConnector {
 
     static final class Reader implements Source {
         private static final int MAX_BATCH = 2_000;
-        private static final CsvMapper CSV = new CsvMapper();
 
         private final Path path;
         private final String format;
@@ -204,13 +202,7 @@ public final class FileSource implements SourceConnector {
         }
 
         private static List<String> csvCells(String line) throws IOException {
-            try (var it = CSV.readerForListOf(String.class)
-                    .with(CsvSchema.emptySchema())
-                    .readValues(line)) {
-                @SuppressWarnings("unchecked")
-                List<String> cells = it.hasNext() ? (List<String>) it.next() : List.of();
-                return cells;
-            }
+            return Csv.cells(line, ',');
         }
 
         private static String stripCr(String s) {

@@ -1,10 +1,7 @@
 package dev.sluice.stream.step;
 
-import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.dataformat.csv.CsvMapper;
-import com.fasterxml.jackson.dataformat.csv.CsvParser;
-import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import dev.sluice.stream.StreamRecord;
+import dev.sluice.stream.json.Csv;
 import dev.sluice.stream.json.Json;
 import dev.sluice.stream.spec.PipelineException;
 import dev.sluice.stream.spec.StepSpec;
@@ -66,14 +63,12 @@ final class ParseStep implements Step {
         }
     }
 
-    private static final CsvMapper CSV = new CsvMapper().enable(CsvParser.Feature.WRAP_AS_ARRAY);
-
     private final List<String> columns;
-    private final CsvSchema schema;
+    private final char delimiter;
 
     private ParseStep(List<String> columns, Character delimiter) {
         this.columns = columns;
-        this.schema = columns == null ? null : CsvSchema.emptySchema().withColumnSeparator(delimiter);
+        this.delimiter = delimiter == null ? ',' : delimiter;
     }
 
     @Override
@@ -90,9 +85,8 @@ final class ParseStep implements Step {
         if (line == null) {
             throw new StepException("the event has no value (null) to parse as CSV");
         }
-        try (MappingIterator<List<String>> it =
-                CSV.readerForListOf(String.class).with(schema).readValues(line)) {
-            List<String> cells = it.hasNext() ? it.next() : List.of();
+        try {
+            List<String> cells = Csv.cells(new String(line, java.nio.charset.StandardCharsets.UTF_8), delimiter);
             if (cells.size() != columns.size()) {
                 throw new StepException("CSV line has " + cells.size() + " cells but " + columns.size()
                         + " columns are declared (" + String.join(", ", columns) + ")");
