@@ -38,11 +38,15 @@ final class Fetcher {
     private final ConsumerConfig config;
     private final Runnable wake;
     private final LinkedHashMap<TopicPartition, State> partitions = new LinkedHashMap<>();
+    /** Reused for every read: events are copied out of it before the next one. */
+    private final java.nio.ByteBuffer buffer;
+
     private int rotation;
 
     Fetcher(ConsumerConfig config, Runnable wake) {
         this.config = config;
         this.wake = wake;
+        this.buffer = java.nio.ByteBuffer.allocateDirect(config.fetchBytes());
     }
 
     void assign(TopicPartition tp, PartitionLog log, long position) {
@@ -110,7 +114,10 @@ final class Fetcher {
             TopicPartition tp, State s, List<ConsumedEvent> out, BiFunction<TopicPartition, PartitionLog, Long> reset) {
         LogSlice slice;
         try {
-            slice = s.log.read(s.position, config.fetchBytes());
+            buffer.clear();
+            slice = s.log.read(s.position, buffer);
+        } catch (IllegalArgumentException batchLargerThanBuffer) {
+            slice = s.log.read(s.position, Integer.MAX_VALUE);
         } catch (OffsetOutOfRangeException e) {
             s.position = reset.apply(tp, s.log);
             return;

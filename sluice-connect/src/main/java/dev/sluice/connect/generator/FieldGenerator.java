@@ -5,7 +5,6 @@ import dev.sluice.stream.step.Args;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.UUID;
 
 /**
@@ -24,7 +23,7 @@ import java.util.UUID;
  * </pre>
  */
 interface FieldGenerator {
-    Object value(long seq, SplittableRandom random);
+    Object value(long seq, Rng random);
 
     static FieldGenerator parse(String field, Object spec, Config config) {
         if ("sequence".equals(spec)) {
@@ -97,7 +96,7 @@ interface FieldGenerator {
         };
     }
 
-    private static double gaussian(SplittableRandom r) {
+    private static double gaussian(Rng r) {
         double u1 = r.nextDouble();
         double u2 = r.nextDouble();
         return Math.sqrt(-2 * Math.log(Math.max(u1, 1e-12))) * Math.cos(2 * Math.PI * u2);

@@ -1,8 +1,5 @@
 package dev.sluice.connect.generator;
 
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import dev.sluice.broker.Event;
 import dev.sluice.stream.connector.Config;
 import dev.sluice.stream.connector.ConfigKey;
@@ -11,15 +8,12 @@ import dev.sluice.stream.connector.Source;
 import dev.sluice.stream.connector.SourceConnector;
 import dev.sluice.stream.json.Json;
 import dev.sluice.stream.step.Args;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * {@code type: generator}: JSON events made from a template of field generators, at a rate and up to a count, with
@@ -110,7 +104,8 @@ public final class GeneratorSource implements SourceConnector {
         private final String key;
         private final long seed;
         private final double malformed;
-        private final ByteArrayBuilder buffer = new ByteArrayBuilder(256);
+        private final Rng rng = new Rng();
+        private final long[] fieldSeeds;
         private long next;
         private long startNanos;
         private long startSeq;
@@ -123,6 +118,9 @@ public final class GeneratorSource implements SourceConnector {
             this.key = key;
             this.seed = seed;
             this.malformed = malformed;
+            this.fieldSeeds = fields.keySet().stream()
+                    .mapToLong(name -> name.hashCode() * 0xC2B2AE3D27D4EB4FL)
+                    .toArray();
         }
 
         @Override
@@ -159,27 +157,18 @@ public final class GeneratorSource implements SourceConnector {
         Event event(long seq, long now) {
             long eventSeed = seed * 0x9E3779B97F4A7C15L + seq;
             Object keyValue = null;
-            buffer.reset();
-            try (JsonGenerator g = Json.mapper().getFactory().createGenerator(buffer, JsonEncoding.UTF8)) {
-                g.writeStartObject();
-                for (Map.Entry<String, FieldGenerator> f : fields.entrySet()) {
-                    // each field draws from its own stream, so a value depends on the field's name, not its position
-                    Object v = f.getValue()
-                            .value(
-                                    seq,
-                                    new SplittableRandom(eventSeed ^ f.getKey().hashCode() * 0xC2B2AE3D27D4EB4FL));
-                    if (f.getKey().equals(key)) {
-                        keyValue = v;
-                    }
-                    g.writeFieldName(f.getKey());
-                    g.writeObject(v);
+            Map<String, Object> values = new LinkedHashMap<>(fields.size() * 2);
+            int i = 0;
+            for (Map.Entry<String, FieldGenerator> f : fields.entrySet()) {
+                // each field draws from its own stream, so a value depends on the field's name, not its position
+                Object v = f.getValue().value(seq, rng.reset(eventSeed ^ fieldSeeds[i++]));
+                if (f.getKey().equals(key)) {
+                    keyValue = v;
                 }
-                g.writeEndObject();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                values.put(f.getKey(), v);
             }
-            byte[] value = buffer.toByteArray();
-            if (malformed > 0 && new SplittableRandom(eventSeed ^ 0x5DEECE66DL).nextDouble() < malformed) {
+            byte[] value = Json.write(values);
+            if (malformed > 0 && rng.reset(eventSeed ^ 0x5DEECE66DL).nextDouble() < malformed) {
                 value = java.util.Arrays.copyOf(value, value.length / 2); // cut in half: not JSON any more
             }
             byte[] k = keyValue == null ? null : keyValue.toString().getBytes(StandardCharsets.UTF_8);

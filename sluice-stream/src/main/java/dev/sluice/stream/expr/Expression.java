@@ -12,10 +12,23 @@ import org.apache.commons.jexl3.JexlExpression;
 public final class Expression {
     private final String source;
     private final JexlExpression compiled;
+    private final FastPath.Node fast;
+    private final org.apache.commons.jexl3.JexlArithmetic arithmetic;
 
-    Expression(String source, JexlExpression compiled) {
+    Expression(
+            String source,
+            JexlExpression compiled,
+            FastPath.Node fast,
+            org.apache.commons.jexl3.JexlArithmetic arithmetic) {
         this.source = source;
         this.compiled = compiled;
+        this.fast = fast;
+        this.arithmetic = arithmetic;
+    }
+
+    /** True if this expression is evaluated without JEXL's interpreter (see {@link FastPath}). */
+    boolean isFast() {
+        return fast != null;
     }
 
     public String source() {
@@ -26,6 +39,18 @@ public final class Expression {
      * @throws StepException if evaluation fails (the event goes to the dead-letter topic)
      */
     public Object evaluate(StreamRecord record) {
+        if (fast != null) {
+            try {
+                return fast.eval(record, arithmetic);
+            } catch (RuntimeException e) {
+                // JEXL gives the answer (or the error message) for whatever the fast path does not handle
+            }
+        }
+        return evaluateWithJexl(record);
+    }
+
+    /** Evaluation through JEXL's interpreter only: the reference the fast path is checked against. */
+    Object evaluateWithJexl(StreamRecord record) {
         try {
             return compiled.evaluate(new RecordContext(record));
         } catch (JexlException e) {

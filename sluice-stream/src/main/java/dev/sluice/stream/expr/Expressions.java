@@ -43,7 +43,8 @@ public final class Expressions {
             throw new PipelineException(location, "'" + key + "' needs an expression, such as \"event.amount > 10\".");
         }
         try {
-            return new Expression(source, ENGINE.createExpression(source));
+            var compiled = ENGINE.createExpression(source);
+            return new Expression(source, compiled, FastPath.compile(source), ENGINE.getArithmetic());
         } catch (JexlException e) {
             throw new PipelineException(
                     location, "'" + key + "' has an invalid expression \"" + source + "\": " + describe(e));

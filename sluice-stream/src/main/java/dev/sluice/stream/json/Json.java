@@ -11,6 +11,8 @@ import java.util.Map;
 /** JSON to and from plain Java values (maps, lists, strings, numbers, booleans, null). Thread-safe. */
 public final class Json {
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Resolved once: {@code readValue(bytes, Object.class)} would look the type up on every call. */
+    private static final com.fasterxml.jackson.databind.ObjectReader UNTYPED = MAPPER.readerFor(Object.class);
 
     private Json() {}
 
@@ -29,7 +31,7 @@ public final class Json {
             throw new JsonException("the event has no value (null) to parse as JSON");
         }
         try {
-            Object v = MAPPER.readValue(bytes, Object.class);
+            Object v = UNTYPED.readValue(bytes);
             if (v instanceof Map<?, ?> m) {
                 return (Map<String, Object>) m; // Jackson builds objects as LinkedHashMap<String, Object>
             }
@@ -43,19 +45,11 @@ public final class Json {
     }
 
     public static byte[] write(Object value) {
-        try {
-            return MAPPER.writeValueAsBytes(value);
-        } catch (JsonProcessingException e) {
-            throw new JsonException("cannot write JSON: " + e.getOriginalMessage());
-        }
+        return JsonWriter.write(value);
     }
 
     public static String writeString(Object value) {
-        try {
-            return MAPPER.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new JsonException("cannot write JSON: " + e.getOriginalMessage());
-        }
+        return new String(JsonWriter.write(value), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** A copy of maps and lists, so that the copy can be changed on its own; other values are shared. */

@@ -41,6 +41,12 @@ final class StageTask implements Runnable {
     private final List<String> stepNames = new ArrayList<>();
     private Sink sink;
     private volatile boolean running = true;
+    /** The steps chained once, ending in {@link #outputs}: no allocation per event and step. */
+    private java.util.function.Consumer<StreamRecord> chain;
+
+    private final List<StreamRecord> outputs = new ArrayList<>();
+    /** The step that is running, so a failure can name it. */
+    private int runningStep;
 
     StageTask(
             PipelinePlan.StagePlan plan,
@@ -97,6 +103,19 @@ final class StageTask implements Runnable {
                     s, new dev.sluice.stream.step.StepContext(plan.context().baseDir(), clock)));
             stepNames.add((i + 1) + ":" + s.kind());
         }
+        chain = outputs::add;
+        for (int i = steps.size() - 1; i >= 0; i--) {
+            Step step = steps.get(i);
+            java.util.function.Consumer<StreamRecord> downstream = chain;
+            int index = i;
+            chain = r -> {
+                runningStep = index;
+                step.apply(r, out -> {
+                    downstream.accept(out);
+                    runningStep = index;
+                });
+            };
+        }
         if (plan.sink() != null) {
             sink = plan.sink().create(plan.sinkConfig(), plan.context().forTask(index));
             sink.open();
@@ -109,9 +128,11 @@ final class StageTask implements Runnable {
         List<StreamRecord> forSink = new ArrayList<>();
         for (ConsumedEvent e : events) {
             metrics.in.increment();
-            List<StreamRecord> outputs = new ArrayList<>(1);
-            String failedStep = runSteps(StreamRecord.of(e), 0, outputs, e, acks);
-            if (failedStep != null) {
+            outputs.clear();
+            try {
+                chain.accept(StreamRecord.of(e));
+            } catch (RuntimeException error) {
+                acks.add(deadLetter(e, stepNames.get(runningStep), error));
                 continue;
             }
             for (StreamRecord r : outputs) {
@@ -129,37 +150,6 @@ final class StageTask implements Runnable {
         }
         CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).join();
         return true;
-    }
-
-    /**
-     * Runs steps from {@code from} on one record, collecting results in {@code outputs}; on failure dead-letters the
-     * original event and returns the failing step's name.
-     */
-    private String runSteps(
-            StreamRecord record,
-            int from,
-            List<StreamRecord> outputs,
-            ConsumedEvent origin,
-            List<CompletableFuture<?>> acks) {
-        List<StreamRecord> current = List.of(record);
-        for (int i = from; i < steps.size(); i++) {
-            List<StreamRecord> next = new ArrayList<>(1);
-            Step step = steps.get(i);
-            try {
-                for (StreamRecord r : current) {
-                    step.apply(r, next::add);
-                }
-            } catch (RuntimeException error) {
-                acks.add(deadLetter(origin, stepNames.get(i), error));
-                return stepNames.get(i);
-            }
-            current = next;
-            if (current.isEmpty()) {
-                return null;
-            }
-        }
-        outputs.addAll(current);
-        return null;
     }
 
     /**
