@@ -2,6 +2,7 @@
 # Runs the benchmarks of this module, building them first if needed.
 #   sluice-bench/run.sh jmh [JMH options]             JMH benchmarks (e.g. -f 1 -wi 2 -i 3 LogAppend)
 #   sluice-bench/run.sh compare-kafka [options]       Apache Kafka 4.4 vs Sluice on this machine
+#   sluice-bench/run.sh compare-streams [EVENTS]      the pipeline benchmark as Kafka Streams on Kafka vs Sluice
 #     options: --records N --value-bytes B --partitions P --fsync-records N --rates 10000,100000 --seconds S
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -16,5 +17,6 @@ shift || true
 case "$what" in
   jmh) exec java -cp "$CP" org.openjdk.jmh.Main "$@" ;;
   compare-kafka) exec java -Xmx2g -cp "$CP" dev.sluice.bench.kafka.KafkaComparison "$@" ;;
-  *) echo "usage: $0 jmh [JMH options] | compare-kafka [options]" >&2; exit 2 ;;
+  compare-streams) exec java -Xmx2g -cp "$CP" dev.sluice.bench.kafka.StreamsComparison "$@" ;;
+  *) echo "usage: $0 jmh [JMH options] | compare-kafka [options] | compare-streams [EVENTS]" >&2; exit 2 ;;
 esac
