@@ -140,6 +140,47 @@ class EndToEndIT {
         assertThat(yamlOut).allSatisfy(m -> assertThat(m).containsOnlyKeys("n", "half"));
     }
 
+    @Test
+    void shouldEnrichFromAPostgresTable() throws Exception {
+        String users = "e2e_users_" + System.nanoTime();
+        try (Connection c = DriverManager.getConnection(PG);
+                Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE " + users + " (id BIGINT PRIMARY KEY, country TEXT)");
+            s.execute("INSERT INTO " + users + " VALUES (1, 'PT'), (2, 'DE')");
+        }
+        PipelineSpec spec = Pipeline.named("lookup")
+                .topic("in", 1)
+                .source(
+                        "gen",
+                        "generator",
+                        "in",
+                        Map.of("count", 100, "fields", Map.of("n", "sequence", "user", Map.of("int", List.of(1, 2)))))
+                .sink(
+                        "f",
+                        "file",
+                        Map.of("path", "enriched"),
+                        s -> s.from("in")
+                                .parse("json")
+                                .enrich(Map.of(
+                                        "jdbc",
+                                        PG,
+                                        "query",
+                                        "select id, country from " + users,
+                                        "key",
+                                        "user",
+                                        "on",
+                                        "id",
+                                        "fields",
+                                        List.of("country"))))
+                .build();
+        run(spec, "lookup-data");
+        List<Map<String, Object>> out = fileLines(dir.resolve("enriched"));
+        assertThat(out)
+                .hasSize(100)
+                .allSatisfy(m ->
+                        assertThat(m.get("country")).isEqualTo(((Number) m.get("user")).intValue() == 1 ? "PT" : "DE"));
+    }
+
     private void run(PipelineSpec spec, String data) throws InterruptedException {
         try (EmbeddedBroker broker = EmbeddedBroker.open(dir.resolve(data));
                 PipelineRun run = PipelineRun.start(spec, broker, RuntimeOptions.defaults(dir))) {

@@ -6,9 +6,9 @@ import dev.sluice.broker.embedded.EmbeddedBroker;
 import dev.sluice.stream.Pipeline;
 import dev.sluice.stream.connector.Config;
 import dev.sluice.stream.connector.ConnectorContext;
+import dev.sluice.stream.connector.Connectors;
 import dev.sluice.stream.connector.Source;
 import dev.sluice.stream.connector.SourceConnector;
-import dev.sluice.stream.connector.Connectors;
 import dev.sluice.stream.json.Json;
 import dev.sluice.stream.runtime.PipelineRun;
 import dev.sluice.stream.runtime.RuntimeOptions;
@@ -22,7 +22,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +52,8 @@ public final class StreamsComparison {
     public static void main(String[] args) throws Exception {
         long events = args.length > 0 ? Long.parseLong(args[0]) : 2_000_000;
         int partitions = 2;
-        System.out.printf("Kafka Streams 4.4 on Apache Kafka 4.4 vs Sluice, %s: %,d events, %d partitions%n",
+        System.out.printf(
+                "Kafka Streams 4.4 on Apache Kafka 4.4 vs Sluice, %s: %,d events, %d partitions%n",
                 LocalDate.now(), events, partitions);
         sluice(events / 4, partitions); // warm-up: both sides run once before they are measured
         double sluice = sluice(events, partitions);
@@ -80,8 +80,14 @@ public final class StreamsComparison {
             PipelineSpec spec = Pipeline.named("bench")
                     .topic("raw", partitions, Map.of("flush.policy", "os"))
                     .source("gen", "generator", "raw", Map.of("count", events, "fields", FIELDS))
-                    .sink("out", "file", Map.of("path", "out"), s -> s.from("raw").parse("json")
-                            .filter("event.agent != 'bot'").map(Map.of("cents", "event.amount * 100")))
+                    .sink(
+                            "out",
+                            "file",
+                            Map.of("path", "out"),
+                            s -> s.from("raw")
+                                    .parse("json")
+                                    .filter("event.agent != 'bot'")
+                                    .map(Map.of("cents", "event.amount * 100")))
                     .build();
             try (EmbeddedBroker broker = EmbeddedBroker.open(dir.resolve("data"))) {
                 long start = System.nanoTime();
@@ -101,7 +107,9 @@ public final class StreamsComparison {
         Path dir = TempDirs.create("streams-out");
         try (KafkaBroker broker = KafkaBroker.start("1g");
                 Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic("raw", partitions, (short) 1))).all().get();
+            admin.createTopics(List.of(new NewTopic("raw", partitions, (short) 1)))
+                    .all()
+                    .get();
             AtomicLong written = new AtomicLong();
             Map<Thread, OutputStream> files = new ConcurrentHashMap<>();
             StreamsBuilder builder = new StreamsBuilder();
@@ -183,7 +191,8 @@ public final class StreamsComparison {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("count", count);
         config.put("fields", FIELDS);
-        Source source = gen.create(Config.check("gen", config, gen.keys(), null),
+        Source source = gen.create(
+                Config.check("gen", config, gen.keys(), null),
                 new ConnectorContext("bench", "gen", "raw", Path.of("."), Clock.systemUTC(), 0, null));
         source.open(null);
         return source;
@@ -201,5 +210,4 @@ public final class StreamsComparison {
         }
         return n;
     }
-
 }
