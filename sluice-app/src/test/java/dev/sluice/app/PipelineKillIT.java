@@ -25,6 +25,19 @@ import org.junit.jupiter.api.io.TempDir;
  * sink, and the upserting tables (PostgreSQL and DuckDB) hold exactly one row per event.
  */
 class PipelineKillIT {
+    /** Tables this test created in the shared database, dropped afterwards. */
+    private final java.util.List<String> createdTables = new java.util.ArrayList<>();
+
+    @org.junit.jupiter.api.AfterEach
+    void dropCreatedTables() throws Exception {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(PG);
+                java.sql.Statement s = c.createStatement()) {
+            for (String t : createdTables) {
+                s.execute("DROP TABLE IF EXISTS " + t);
+            }
+        }
+    }
+
     private static final String PG = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
     private static final int EVENTS = 20_000;
 
@@ -34,6 +47,7 @@ class PipelineKillIT {
     @Test
     void shouldLoseNothingWhenKilledMidRun() throws Exception {
         String table = "kill_" + System.nanoTime();
+        createdTables.add(table);
         Files.writeString(dir.resolve("p.yaml"), """
                 pipeline: kill
                 broker: embedded:data

@@ -32,6 +32,19 @@ import org.junit.jupiter.api.io.TempDir;
  * in, exactly the expected rows out; and the Java DSL and the YAML form of one pipeline give the same output.
  */
 class EndToEndIT {
+    /** Tables this test created in the shared database, dropped afterwards. */
+    private final java.util.List<String> createdTables = new java.util.ArrayList<>();
+
+    @org.junit.jupiter.api.AfterEach
+    void dropCreatedTables() throws Exception {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(PG);
+                java.sql.Statement s = c.createStatement()) {
+            for (String t : createdTables) {
+                s.execute("DROP TABLE IF EXISTS " + t);
+            }
+        }
+    }
+
     static final String PG = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
 
     @TempDir
@@ -40,6 +53,7 @@ class EndToEndIT {
     @Test
     void shouldDeliverExactlyTheExpectedRowsToPostgresDuckDbAndFiles() throws Exception {
         String table = "e2e_orders_" + System.nanoTime();
+        createdTables.add(table);
         String yaml = """
                 pipeline: shop
                 topics:
@@ -143,6 +157,7 @@ class EndToEndIT {
     @Test
     void shouldEnrichFromAPostgresTable() throws Exception {
         String users = "e2e_users_" + System.nanoTime();
+        createdTables.add(users);
         try (Connection c = DriverManager.getConnection(PG);
                 Statement s = c.createStatement()) {
             s.execute("CREATE TABLE " + users + " (id BIGINT PRIMARY KEY, country TEXT)");

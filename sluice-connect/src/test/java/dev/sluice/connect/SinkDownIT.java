@@ -26,12 +26,26 @@ import org.junit.jupiter.api.io.TempDir;
  * batch in hand, no more), and once the database answers again every event is delivered.
  */
 class SinkDownIT {
+    /** Tables this test created in the shared database, dropped afterwards. */
+    private final java.util.List<String> createdTables = new java.util.ArrayList<>();
+
+    @org.junit.jupiter.api.AfterEach
+    void dropCreatedTables() throws Exception {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(EndToEndIT.PG);
+                java.sql.Statement s = c.createStatement()) {
+            for (String t : createdTables) {
+                s.execute("DROP TABLE IF EXISTS " + t);
+            }
+        }
+    }
+
     @TempDir
     Path dir;
 
     @Test
     void shouldPauseOnALockedTableAndDeliverEverythingWhenItIsReleased() throws Exception {
         String table = "locked_" + System.nanoTime();
+        createdTables.add(table);
         try (Connection locker = DriverManager.getConnection(EndToEndIT.PG)) {
             try (Statement s = locker.createStatement()) {
                 s.execute("CREATE TABLE " + table + " (id BIGINT PRIMARY KEY, v BIGINT)");
