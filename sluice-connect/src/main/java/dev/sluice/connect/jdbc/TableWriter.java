@@ -84,6 +84,11 @@ final class TableWriter implements Sink {
             if (upsert) {
                 rows = lastPerKey(rows);
             }
+            if (dialect == Dialect.DUCKDB) {
+                DuckDbAppends.write(connection, table, columns, columnTypes, keys, upsert, rows);
+                connection.commit();
+                return;
+            }
             int perStatement = Math.max(1, Math.min(MAX_ROWS_PER_STATEMENT, MAX_PARAMETERS / columns.size()));
             for (int from = 0; from < rows.size(); from += perStatement) {
                 List<Map<String, Object>> chunk = rows.subList(from, Math.min(rows.size(), from + perStatement));
@@ -136,6 +141,10 @@ final class TableWriter implements Sink {
                 createTable();
             }
             columns = new ArrayList<>(columnTypes.keySet());
+            if (dialect == Dialect.DUCKDB) {
+                DuckDbAppends.createStaging(connection, table);
+                connection.commit();
+            }
         }
     }
 
