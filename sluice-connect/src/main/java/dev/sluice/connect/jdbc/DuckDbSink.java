@@ -42,14 +42,10 @@ public final class DuckDbSink implements SinkConnector {
 
     @Override
     public List<ConfigKey> keys() {
-        return List.of(
-                ConfigKey.required("path", "out/warehouse.duckdb", "the database file (created if missing)"),
-                ConfigKey.required("table", "clicks", "the table"),
-                ConfigKey.optional("mode", "upsert", "insert (default) or upsert (needs key)"),
-                ConfigKey.optional("key", "[event_id]", "primary-key columns, for upsert and table creation"),
-                ConfigKey.optional(
-                        "create-table", "true", "create the table from the events if it is missing (default true)"),
-                ConfigKey.optional("columns", "{ts: timestamptz}", "column types to use when creating the table"));
+        List<ConfigKey> keys = new java.util.ArrayList<>();
+        keys.add(ConfigKey.required("path", "out/warehouse.duckdb", "the database file (created if missing)"));
+        keys.addAll(JdbcSink.TABLE_KEYS);
+        return keys;
     }
 
     @Override

@@ -26,18 +26,23 @@ public final class JdbcSink implements SinkConnector {
         return "rows in a database table (PostgreSQL and other JDBC databases): insert or upsert by key";
     }
 
+    /** The settings of every table sink, whatever the database. */
+    static final List<ConfigKey> TABLE_KEYS = List.of(
+            ConfigKey.required("table", "clicks", "the table"),
+            ConfigKey.optional("mode", "upsert", "insert (default) or upsert (needs key)"),
+            ConfigKey.optional("key", "[event_id]", "primary-key columns, for upsert and table creation"),
+            ConfigKey.optional(
+                    "create-table", "true", "create the table from the events if it is missing (default true)"),
+            ConfigKey.optional("columns", "{ts: timestamptz}", "column types to use when creating the table"));
+
     @Override
     public List<ConfigKey> keys() {
-        return List.of(
+        List<ConfigKey> keys = new java.util.ArrayList<>(List.of(
                 ConfigKey.required("url", "jdbc:postgresql://127.0.0.1:5432/test", "the JDBC URL"),
-                ConfigKey.required("table", "clicks", "the table"),
                 ConfigKey.optional("user", "postgres", "database user"),
-                ConfigKey.optional("password", "secret", "database password"),
-                ConfigKey.optional("mode", "upsert", "insert (default) or upsert (needs key)"),
-                ConfigKey.optional("key", "[event_id]", "primary-key columns, for upsert and table creation"),
-                ConfigKey.optional(
-                        "create-table", "true", "create the table from the events if it is missing (default true)"),
-                ConfigKey.optional("columns", "{ts: timestamptz}", "column types to use when creating the table"));
+                ConfigKey.optional("password", "secret", "database password")));
+        keys.addAll(TABLE_KEYS);
+        return keys;
     }
 
     @Override
