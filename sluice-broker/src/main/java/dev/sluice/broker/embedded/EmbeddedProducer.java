@@ -52,7 +52,7 @@ final class EmbeddedProducer implements Producer {
         int partitions = t.partitionCount();
         int partition = event.key() != null
                 ? KeyPartitioner.partition(event.key(), partitions)
-                : queues.stickyPartition.get() % partitions;
+                : Math.floorMod(queues.stickyPartition.get(), partitions);
         return append(queues, partition, event);
     }
 
@@ -164,6 +164,12 @@ final class EmbeddedProducer implements Producer {
             sender.join(TimeUnit.SECONDS.toMillis(30));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        // a send that slipped in while the sender was exiting must not wait forever
+        for (ProducerBatch late : accumulator.drain(true)) {
+            accumulator.release(late.buffer);
+            late.fail(new BrokerException("The producer was closed before this event was sent."));
+            accumulator.completed(late);
         }
         onClose.accept(this);
     }

@@ -117,7 +117,7 @@ final class Fetcher {
             buffer.clear();
             slice = s.log.read(s.position, buffer);
         } catch (IllegalArgumentException batchLargerThanBuffer) {
-            slice = s.log.read(s.position, Integer.MAX_VALUE);
+            slice = s.log.read(s.position, 0); // one batch, however large: read() never returns less
         } catch (OffsetOutOfRangeException e) {
             s.position = reset.apply(tp, s.log);
             return;

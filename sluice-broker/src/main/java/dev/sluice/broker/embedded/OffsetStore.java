@@ -8,7 +8,9 @@ import dev.sluice.log.config.CleanupPolicy;
 import dev.sluice.log.config.FlushPolicy;
 import dev.sluice.log.config.TopicConfig;
 import dev.sluice.log.record.LogRecord;
+import dev.sluice.log.record.RecordBatch;
 import dev.sluice.log.record.RecordBatchBuilder;
+import dev.sluice.log.record.RecordBatchFormat;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -59,12 +61,11 @@ final class OffsetStore {
         if (offsets.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
-        RecordBatchBuilder batch =
-                new RecordBatchBuilder(ByteBuffer.allocate(128 + offsets.size() * (64 + group.length() * 3 + 512)));
         long now = clock.millis();
-        offsets.forEach((tp, offset) -> batch.tryAppend(now, key(group, tp), value(offset, now), List.of()));
+        Map<byte[], byte[]> records = new java.util.LinkedHashMap<>();
+        offsets.forEach((tp, offset) -> records.put(key(group, tp), value(offset, now)));
         return partition
-                .appendAsync(batch.build())
+                .appendAsync(batchOf(records, now))
                 .thenRun(() -> offsets.forEach((tp, offset) -> committed.put(new Key(group, tp), offset)));
     }
 
@@ -91,10 +92,10 @@ final class OffsetStore {
         if (keys.isEmpty()) {
             return;
         }
-        RecordBatchBuilder batch = new RecordBatchBuilder(ByteBuffer.allocate(128 + keys.size() * 1024));
         long now = clock.millis();
-        keys.forEach(k -> batch.tryAppend(now, key(k.group(), k.topicPartition()), null, List.of()));
-        partition.append(batch.build());
+        Map<byte[], byte[]> tombstones = new java.util.LinkedHashMap<>();
+        keys.forEach(k -> tombstones.put(key(k.group(), k.topicPartition()), null));
+        partition.append(batchOf(tombstones, now));
         keys.forEach(committed::remove);
     }
 
@@ -112,6 +113,21 @@ final class OffsetStore {
             }
             next = slice.nextOffset();
         }
+    }
+
+    /** One batch holding every record, sized exactly. */
+    private static RecordBatch batchOf(Map<byte[], byte[]> records, long now) {
+        int size = RecordBatchFormat.HEADER_SIZE;
+        for (Map.Entry<byte[], byte[]> r : records.entrySet()) {
+            size += RecordBatchBuilder.sizeOfSingleRecordBatch(r.getKey(), r.getValue(), List.of()) + 16;
+        }
+        RecordBatchBuilder batch = new RecordBatchBuilder(ByteBuffer.allocate(size));
+        for (Map.Entry<byte[], byte[]> r : records.entrySet()) {
+            if (!batch.tryAppend(now, r.getKey(), r.getValue(), List.of())) {
+                throw new IllegalStateException("offset batch sized too small");
+            }
+        }
+        return batch.build();
     }
 
     private static byte[] key(String group, TopicPartition tp) {

@@ -56,11 +56,12 @@ final class RecordAccumulator {
     /** The queues of a topic; the topic object is refreshed if it was deleted and created again. */
     TopicQueues queues(Topic topic) {
         TopicQueues q = topics.get(topic.name());
-        if (q == null || q.topic != topic) {
-            q = new TopicQueues(topic);
-            topics.put(topic.name(), q);
+        if (q != null && q.topic == topic) {
+            return q;
         }
-        return q;
+        // atomically: two threads sending to a new topic must end up with the same queues
+        return topics.compute(
+                topic.name(), (name, old) -> old != null && old.topic == topic ? old : new TopicQueues(topic));
     }
 
     /**

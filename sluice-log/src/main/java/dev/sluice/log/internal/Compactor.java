@@ -67,13 +67,18 @@ final class Compactor {
                     config.indexIntervalBytes(),
                     config.segmentIndexBytes(),
                     now);
-            for (Segment in : group) {
-                bytesBefore += in.size();
-                removed += copyLatest(in, out, latest, now, config.deleteRetentionMs(), nextHorizon);
+            try {
+                for (Segment in : group) {
+                    bytesBefore += in.size();
+                    removed += copyLatest(in, out, latest, now, config.deleteRetentionMs(), nextHorizon);
+                }
+                bytesAfter += out.size();
+                out.onRolled();
+                out.flush();
+            } catch (RuntimeException e) {
+                out.delete(); // nothing was committed: drop the half-written copy and try again next pass
+                throw e;
             }
-            bytesAfter += out.size();
-            out.onRolled();
-            out.flush();
             out.close();
             if (swapIn(log, group, end)) {
                 groupsOut++;

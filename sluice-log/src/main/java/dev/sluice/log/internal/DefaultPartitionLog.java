@@ -221,12 +221,15 @@ public final class DefaultPartitionLog implements PartitionLog {
                 // deleted by retention or replaced by compaction meanwhile: nothing left to flush
             }
         }
-        if (end.offset() > recoveryPoint) {
-            recoveryPoint = end.offset();
-        }
         List<PendingAck> acked = new ArrayList<>();
         lock.lock();
         try {
+            if (closed) {
+                return; // close() made everything durable and acknowledges it itself
+            }
+            if (end.offset() > recoveryPoint) {
+                recoveryPoint = end.offset();
+            }
             if (config.flushPolicy() == FlushPolicy.ALWAYS && end.offset() > highWatermark.offset()) {
                 highWatermark = end;
             }
@@ -265,11 +268,11 @@ public final class DefaultPartitionLog implements PartitionLog {
     @Override
     public LogSlice read(long offset, int maxBytes) {
         while (true) {
-            Location at = locate(offset);
-            if (at == null) {
-                return new LogSlice(offset, ByteBuffer.allocate(0), highWatermark.offset());
-            }
             try {
+                Location at = locate(offset);
+                if (at == null) {
+                    return new LogSlice(offset, ByteBuffer.allocate(0), highWatermark.offset());
+                }
                 BatchHeader first = at.segment.headerAt(at.position);
                 int available = at.limit - at.position;
                 int size = Math.min(available, Math.max(maxBytes, first == null ? 0 : first.sizeInBytes()));
@@ -286,13 +289,14 @@ public final class DefaultPartitionLog implements PartitionLog {
 
     @Override
     public LogSlice read(long offset, ByteBuffer buffer) {
+        int start = buffer.position();
         while (true) {
-            Location at = locate(offset);
-            int start = buffer.position();
-            if (at == null) {
-                return new LogSlice(offset, buffer.duplicate().limit(start).position(start), highWatermark.offset());
-            }
             try {
+                Location at = locate(offset);
+                if (at == null) {
+                    return new LogSlice(
+                            offset, buffer.duplicate().limit(start).position(start), highWatermark.offset());
+                }
                 at.segment.read(at.position, buffer, at.limit);
                 ByteBuffer slice = buffer.duplicate();
                 slice.limit(buffer.position()).position(start);
@@ -316,6 +320,7 @@ public final class DefaultPartitionLog implements PartitionLog {
     private record Location(Segment segment, int position, int limit, long highWatermark) {}
 
     private Location locate(long offset) {
+        ensureOpen();
         End hw = highWatermark;
         long start = logStartOffset;
         if (offset < start || offset > hw.offset()) {
@@ -340,19 +345,22 @@ public final class DefaultPartitionLog implements PartitionLog {
 
     @Override
     public Optional<TimestampOffset> offsetForTimestamp(long timestamp) {
-        End hw = highWatermark;
-        for (Segment s : segments.headMap(hw.segmentBase(), true).values()) {
+        while (true) {
+            ensureOpen();
             try {
-                int limit = s.baseOffset() == hw.segmentBase() ? hw.position() : s.size();
-                long[] found = s.findByTimestamp(timestamp, limit);
-                if (found != null) {
-                    return Optional.of(new TimestampOffset(found[0], found[1]));
+                End hw = highWatermark;
+                for (Segment s : segments.headMap(hw.segmentBase(), true).values()) {
+                    int limit = s.baseOffset() == hw.segmentBase() ? hw.position() : s.size();
+                    long[] found = s.findByTimestamp(timestamp, limit);
+                    if (found != null) {
+                        return Optional.of(new TimestampOffset(found[0], found[1]));
+                    }
                 }
+                return Optional.empty();
             } catch (SegmentClosedException e) {
-                return offsetForTimestamp(timestamp);
+                // retention or compaction replaced a segment meanwhile: search again
             }
         }
-        return Optional.empty();
     }
 
     @Override
@@ -426,8 +434,11 @@ public final class DefaultPartitionLog implements PartitionLog {
     List<Segment> replaceSegments(long from, long to, Segment replacement) {
         List<Segment> old =
                 new ArrayList<>(segments.subMap(from, true, to, false).values());
-        old.forEach(s -> segments.remove(s.baseOffset()));
+        // the replacement takes the first key in one step, so a reader never finds the range empty
         segments.put(replacement.baseOffset(), replacement);
+        old.stream()
+                .filter(s -> s.baseOffset() != replacement.baseOffset())
+                .forEach(s -> segments.remove(s.baseOffset()));
         return old;
     }
 
@@ -459,21 +470,35 @@ public final class DefaultPartitionLog implements PartitionLog {
 
     /** Flushes, acknowledges what the flush covered, and closes every segment. */
     void close() {
-        flushNow();
+        End end;
         lock.lock();
         try {
             if (closed) {
                 return;
             }
-            closed = true;
+            closed = true; // from here on nothing is appended
+            end = new End(logEndOffset, active.baseOffset(), active.size());
+        } finally {
+            lock.unlock();
+        }
+        long fromBase = Optional.ofNullable(segments.floorKey(recoveryPoint)).orElse(segments.firstKey());
+        for (Segment s : segments.tailMap(fromBase, true).values()) {
+            s.flush();
+        }
+        recoveryPoint = Math.max(recoveryPoint, end.offset());
+        List<PendingAck> acked;
+        lock.lock();
+        try {
+            highWatermark = end;
+            acked = new ArrayList<>(pendingAcks);
+            pendingAcks.clear();
             for (Segment s : segments.values()) {
                 s.close();
             }
         } finally {
             lock.unlock();
         }
-        failPendingAcks(new LogClosedException(
-                "Partition " + topic + "/" + partition + " closed before the append" + " was flushed."));
+        acked.forEach(ack -> ack.future().complete(ack.result())); // every append before close is on disk now
     }
 
     /** Closes the segments and deletes the files of a partition whose topic is being deleted. */

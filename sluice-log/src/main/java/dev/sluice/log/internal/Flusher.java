@@ -46,7 +46,7 @@ final class Flusher implements AutoCloseable {
             p.flushQueued.set(false);
             try {
                 p.flushNow();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) { // the one thread that acknowledges durable appends must not die
                 errorHandler.accept("fsync of " + p + " failed", e);
                 p.failPendingAcks(new LogException("fsync of " + p + " failed: " + e.getMessage(), e));
             }

@@ -52,7 +52,8 @@ abstract class MappedIndex {
     }
 
     final boolean isFull() {
-        return (entries + 1) * entrySize() > mmap.capacity();
+        MappedByteBuffer m = mmap;
+        return m == null || (entries + 1) * entrySize() > m.capacity();
     }
 
     final int sizeInBytes() {
@@ -61,7 +62,11 @@ abstract class MappedIndex {
 
     /** A private view for one search; other threads' positions are not disturbed. */
     protected final ByteBuffer view() {
-        return mmap.duplicate();
+        MappedByteBuffer m = mmap;
+        if (m == null) {
+            throw new SegmentFile.SegmentClosedException(file); // deleted or closed under a reader
+        }
+        return m.duplicate();
     }
 
     /** Called with the entry written at {@code buffer.position()}; publishes it. */

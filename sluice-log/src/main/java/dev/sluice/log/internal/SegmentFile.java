@@ -5,8 +5,8 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -38,10 +38,11 @@ final class SegmentFile {
 
     /** Writes all of {@code buffer} at {@code position}. */
     void writeFully(ByteBuffer buffer, long position) {
+        int start = buffer.position();
         withChannel(ch -> {
-            long p = position;
+            // restartable: a retry continues from where the buffer got to
             while (buffer.hasRemaining()) {
-                p += ch.write(buffer, p);
+                ch.write(buffer, position + (buffer.position() - start));
             }
             return null;
         });
@@ -49,16 +50,15 @@ final class SegmentFile {
 
     /** Reads until {@code buffer} is full or the file ends; returns the bytes read. */
     int read(ByteBuffer buffer, long position) {
+        int start = buffer.position();
         return withChannel(ch -> {
-            int total = 0;
+            // restartable: a retry continues from where the buffer got to
             while (buffer.hasRemaining()) {
-                int n = ch.read(buffer, position + total);
-                if (n < 0) {
+                if (ch.read(buffer, position + (buffer.position() - start)) < 0) {
                     break;
                 }
-                total += n;
             }
-            return total;
+            return buffer.position() - start;
         });
     }
 
@@ -101,7 +101,7 @@ final class SegmentFile {
             } catch (ClosedByInterruptException e) {
                 reopen(ch);
                 throw new LogException("interrupted while using " + path, new InterruptedIOException());
-            } catch (AsynchronousCloseException e) {
+            } catch (ClosedChannelException e) {
                 if (closed) {
                     throw new SegmentClosedException(path);
                 }

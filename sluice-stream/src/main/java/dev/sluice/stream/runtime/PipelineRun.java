@@ -49,7 +49,12 @@ public final class PipelineRun implements AutoCloseable {
             broker.admin().createTopicIfMissing(new NewTopic(t.name(), t.partitions(), t.config()));
         }
         PipelineRun run = new PipelineRun(plan, broker);
-        run.startTasks(options);
+        try {
+            run.startTasks(options);
+        } catch (RuntimeException e) {
+            run.stop(); // stop whatever started before the failure
+            throw e;
+        }
         return run;
     }
 

@@ -81,7 +81,7 @@ final class StageTask implements Runnable {
             while (running) {
                 List<ConsumedEvent> events = consumer.poll(Duration.ofMillis(200));
                 if (!events.isEmpty() && process(events)) {
-                    consumer.commitSync();
+                    commit();
                 }
             }
         } catch (WakeupException e) {
@@ -227,6 +227,18 @@ final class StageTask implements Runnable {
             }
         }
         consumer.close();
+    }
+
+    /**
+     * Commits the batch. A member expelled from its group (its sink was retried longer than the poll interval) cannot
+     * commit; it rejoins at the next poll and the batch is delivered again, as at-least-once allows.
+     */
+    private void commit() {
+        try {
+            consumer.commitSync();
+        } catch (dev.sluice.broker.CommitFailedException e) {
+            metrics.lastError.set(e.getMessage());
+        }
     }
 
     void stop() {
