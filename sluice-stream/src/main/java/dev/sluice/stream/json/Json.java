@@ -1,8 +1,6 @@
 package dev.sluice.stream.json;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,8 +9,6 @@ import java.util.Map;
 /** JSON to and from plain Java values (maps, lists, strings, numbers, booleans, null). Thread-safe. */
 public final class Json {
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    /** Resolved once: {@code readValue(bytes, Object.class)} would look the type up on every call. */
-    private static final com.fasterxml.jackson.databind.ObjectReader UNTYPED = MAPPER.readerFor(Object.class);
 
     private Json() {}
 
@@ -21,27 +17,17 @@ public final class Json {
     }
 
     /**
-     * Parses a JSON object.
+     * Parses a JSON object. The text is checked completely, but each field's value is built only when it is first read
+     * (see {@link LazyJsonObject}), and writing the object back copies the bytes of the fields that were not changed.
+     * The map can be changed and is owned by the calling thread.
      *
      * @throws JsonException naming the problem and where in the text it is
      */
-    @SuppressWarnings("unchecked")
     public static Map<String, Object> parseObject(byte[] bytes) {
         if (bytes == null) {
             throw new JsonException("the event has no value (null) to parse as JSON");
         }
-        try {
-            Object v = UNTYPED.readValue(bytes);
-            if (v instanceof Map<?, ?> m) {
-                return (Map<String, Object>) m; // Jackson builds objects as LinkedHashMap<String, Object>
-            }
-            throw new JsonException("expected a JSON object, got " + describe(v));
-        } catch (JsonProcessingException e) {
-            throw new JsonException("not valid JSON: " + e.getOriginalMessage() + " at column "
-                    + e.getLocation().getColumnNr());
-        } catch (IOException e) {
-            throw new JsonException("not valid JSON: " + e.getMessage());
-        }
+        return LazyJsonObject.parse(bytes);
     }
 
     public static byte[] write(Object value) {
@@ -66,18 +52,5 @@ public final class Json {
             return copy;
         }
         return value;
-    }
-
-    private static String describe(Object v) {
-        if (v == null) {
-            return "null";
-        }
-        if (v instanceof List) {
-            return "an array";
-        }
-        if (v instanceof String) {
-            return "a string";
-        }
-        return v instanceof Number ? "a number" : v.getClass().getSimpleName();
     }
 }
