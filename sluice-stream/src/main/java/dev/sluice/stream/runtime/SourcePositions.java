@@ -7,13 +7,14 @@ import dev.sluice.broker.ConsumerConfig;
 import dev.sluice.broker.Event;
 import dev.sluice.broker.NewTopic;
 import dev.sluice.broker.Producer;
+import dev.sluice.broker.SendResult;
 import dev.sluice.broker.TopicPartition;
 import dev.sluice.stream.json.Json;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Where each source got to, kept in the compacted topic {@value #TOPIC} (key {@code pipeline/source}, value the
@@ -54,20 +55,20 @@ final class SourcePositions {
         return last == null ? null : new HashMap<>(last);
     }
 
-    void store(String pipeline, String source, Map<String, Object> position) throws InterruptedException {
-        try {
-            producer.send(
-                            TOPIC,
-                            Event.of(
-                                    (pipeline + "/" + source).getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                                    Json.write(position),
-                                    System.currentTimeMillis()))
-                    .get();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(
-                    "cannot store the position of source " + source + ": "
-                            + e.getCause().getMessage(),
-                    e.getCause());
-        }
+    /**
+     * Stores the position of a source; the future completes when the broker has it, or fails naming the source.
+     * Positions of one source are stored in the order given.
+     */
+    CompletableFuture<SendResult> store(String pipeline, String source, Map<String, Object> position) {
+        return producer.send(
+                        TOPIC,
+                        Event.of(
+                                (pipeline + "/" + source).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                                Json.write(position),
+                                System.currentTimeMillis()))
+                .exceptionally(e -> {
+                    throw new IllegalStateException(
+                            "cannot store the position of source " + source + ": " + e.getMessage(), e);
+                });
     }
 }

@@ -5,20 +5,32 @@ import dev.sluice.broker.Producer;
 import dev.sluice.broker.SendResult;
 import dev.sluice.stream.connector.Source;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Runs one source on its own thread: poll, publish, wait for the acknowledgements, then store the position. Stops when
- * asked or when the source has nothing more to give.
+ * Runs one source on its own thread: poll a batch, publish it, and poll the next while the broker acknowledges the
+ * earlier ones (at most {@value #MAX_IN_FLIGHT} batches unacknowledged). The position of a batch is stored only after
+ * it and every batch before it were acknowledged, so a crash re-publishes at most the batches in flight and loses none.
+ * Stops when asked or when the source has nothing more to give, after the last acknowledgement and position.
  */
 final class SourceTask implements Runnable {
+    /** Batches published but not yet acknowledged; enough to keep generating while the broker appends. */
+    static final int MAX_IN_FLIGHT = 4;
+
+    private record InFlight(CompletableFuture<Void> acked, Map<String, Object> position, int events) {}
+
     private final PipelinePlan.SourcePlan plan;
     private final Producer producer;
     private final SourcePositions positions;
     private final Metrics metrics;
     private final TaskSupervisor supervisor;
+    private final Deque<InFlight> inFlight = new ArrayDeque<>();
+    private CompletableFuture<?> lastStored = CompletableFuture.completedFuture(null);
     private volatile boolean running = true;
     private volatile boolean finished;
 
@@ -48,16 +60,19 @@ final class SourceTask implements Runnable {
             while (running) {
                 Source.Batch batch = source.poll(Duration.ofMillis(200));
                 if (batch == null) {
+                    settle(0);
                     finished = true;
                     return;
                 }
-                if (batch.events().isEmpty()) {
-                    continue;
+                if (!batch.events().isEmpty()) {
+                    inFlight.add(new InFlight(
+                            publish(batch.events()),
+                            batch.position(),
+                            batch.events().size()));
                 }
-                publish(batch.events());
-                positions.store(pipeline, name, batch.position());
-                metrics.out.add(batch.events().size());
+                settle(MAX_IN_FLIGHT - 1);
             }
+            settle(0);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
@@ -91,12 +106,38 @@ final class SourceTask implements Runnable {
         }
     }
 
-    private void publish(List<Event> events) {
-        List<CompletableFuture<SendResult>> sent = new ArrayList<>(events.size());
-        for (Event e : events) {
-            sent.add(producer.send(plan.spec().to(), e));
+    private CompletableFuture<Void> publish(List<Event> events) {
+        CompletableFuture<?>[] sent = new CompletableFuture<?>[events.size()];
+        for (int i = 0; i < sent.length; i++) {
+            sent[i] = producer.send(plan.spec().to(), events.get(i));
         }
-        CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();
+        return CompletableFuture.allOf(sent);
+    }
+
+    /**
+     * Takes acknowledged batches off the front, waiting while more than {@code keepAtMost} are in flight, and stores the
+     * position of the last one taken (without waiting, unless nothing may stay in flight).
+     *
+     * @throws java.util.concurrent.CompletionException if the broker refused a batch or a position
+     */
+    private void settle(int keepAtMost) {
+        Map<String, Object> position = null;
+        while (!inFlight.isEmpty()
+                && (inFlight.size() > keepAtMost || inFlight.peek().acked().isDone())) {
+            InFlight batch = inFlight.poll();
+            batch.acked().join();
+            metrics.out.add(batch.events());
+            position = batch.position();
+        }
+        if (lastStored.isDone()) {
+            lastStored.join(); // a position that could not be stored stops the source
+        }
+        if (position != null) {
+            lastStored = positions.store(plan.context().pipeline(), plan.spec().name(), position);
+        }
+        if (keepAtMost == 0) {
+            lastStored.join();
+        }
     }
 
     boolean isFinished() {
