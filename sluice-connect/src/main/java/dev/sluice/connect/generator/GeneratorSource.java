@@ -6,7 +6,7 @@ import dev.sluice.stream.connector.ConfigKey;
 import dev.sluice.stream.connector.ConnectorContext;
 import dev.sluice.stream.connector.Source;
 import dev.sluice.stream.connector.SourceConnector;
-import dev.sluice.stream.json.Json;
+import dev.sluice.stream.json.JsonTemplate;
 import dev.sluice.stream.step.Args;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -98,10 +98,11 @@ public final class GeneratorSource implements SourceConnector {
     static final class Generator implements Source {
         private static final int MAX_BATCH = 2_000;
 
-        private final Map<String, FieldGenerator> fields;
+        private final FieldGenerator[] fields;
+        private final JsonTemplate template;
+        private final int keyField;
         private final double rate;
         private final long count;
-        private final String key;
         private final long seed;
         private final double malformed;
         private final Rng rng = new Rng();
@@ -112,10 +113,11 @@ public final class GeneratorSource implements SourceConnector {
 
         Generator(
                 Map<String, FieldGenerator> fields, double rate, long count, String key, long seed, double malformed) {
-            this.fields = fields;
+            this.fields = fields.values().toArray(FieldGenerator[]::new);
+            this.template = new JsonTemplate(List.copyOf(fields.keySet()));
+            this.keyField = key == null ? -1 : List.copyOf(fields.keySet()).indexOf(key);
             this.rate = rate;
             this.count = count;
-            this.key = key;
             this.seed = seed;
             this.malformed = malformed;
             this.fieldSeeds = fields.keySet().stream()
@@ -156,21 +158,16 @@ public final class GeneratorSource implements SourceConnector {
 
         Event event(long seq, long now) {
             long eventSeed = seed * 0x9E3779B97F4A7C15L + seq;
-            Object keyValue = null;
-            Map<String, Object> values = new LinkedHashMap<>(fields.size() * 2);
-            int i = 0;
-            for (Map.Entry<String, FieldGenerator> f : fields.entrySet()) {
+            Object[] values = new Object[fields.length];
+            for (int i = 0; i < fields.length; i++) {
                 // each field draws from its own stream, so a value depends on the field's name, not its position
-                Object v = f.getValue().value(seq, rng.reset(eventSeed ^ fieldSeeds[i++]));
-                if (f.getKey().equals(key)) {
-                    keyValue = v;
-                }
-                values.put(f.getKey(), v);
+                values[i] = fields[i].value(seq, rng.reset(eventSeed ^ fieldSeeds[i]));
             }
-            byte[] value = Json.write(values);
+            byte[] value = template.write(values);
             if (malformed > 0 && rng.reset(eventSeed ^ 0x5DEECE66DL).nextDouble() < malformed) {
                 value = java.util.Arrays.copyOf(value, value.length / 2); // cut in half: not JSON any more
             }
+            Object keyValue = keyField < 0 ? null : values[keyField];
             byte[] k = keyValue == null ? null : keyValue.toString().getBytes(StandardCharsets.UTF_8);
             return Event.of(k, value, now);
         }
