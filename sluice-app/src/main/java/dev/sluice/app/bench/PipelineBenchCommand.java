@@ -27,7 +27,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
 
     @Option(
             names = "--events",
-            defaultValue = "3000000",
+            defaultValue = "10000000",
             description = "Events to generate (default: ${DEFAULT-VALUE}).")
     long events;
 
@@ -77,7 +77,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
                     r.seconds(),
                     Output.count(r.delivered()));
             out.println(
-                    "cost per event entering each piece, measured alone on one thread (filter passes half the events):");
+                    "cost of each piece per generated event, on one thread (the filter passes half the events on):");
             double total = 0;
             for (var e : r.nanosPerEvent().entrySet()) {
                 out.printf("  %-12s %7.0f ns%n", e.getKey(), e.getValue());
