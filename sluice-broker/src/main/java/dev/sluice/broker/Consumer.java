@@ -41,7 +41,12 @@ public interface Consumer extends AutoCloseable {
      */
     List<ConsumedEvent> poll(Duration timeout);
 
-    /** Commits the current positions of all assigned partitions and waits until the commit is durable. */
+    /**
+     * Commits the current positions of all assigned partitions and waits until the commit is durable.
+     *
+     * @throws CommitFailedException if the group moved a partition to another member, or (on Kafka) is rebalancing
+     *     right now: poll, and commit again
+     */
     void commitSync();
 
     /**

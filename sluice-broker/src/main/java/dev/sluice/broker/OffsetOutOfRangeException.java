@@ -11,4 +11,10 @@ public class OffsetOutOfRangeException extends BrokerException {
     public OffsetOutOfRangeException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /** A seek outside the stored offsets, {@code start} to {@code end} (the next offset to be written). */
+    public static OffsetOutOfRangeException seek(TopicPartition tp, long offset, long start, long end) {
+        return new OffsetOutOfRangeException(
+                "Cannot seek " + tp + " to " + offset + ": stored offsets are " + start + " to " + end + ".");
+    }
 }

@@ -11,4 +11,10 @@ public class UnknownTopicException extends BrokerException {
     public UnknownTopicException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /** A partition number outside the topic's partitions. */
+    public static UnknownTopicException partition(TopicPartition tp, int partitions) {
+        return new UnknownTopicException("Partition " + tp.partition() + " does not exist: topic " + tp.topic()
+                + " has " + partitions + " partitions (0-" + (partitions - 1) + ").");
+    }
 }

@@ -59,9 +59,11 @@ public final class TopicsCommand implements Runnable {
 
         @Override
         public void run() {
-            TopicConfig.of(config); // validate before touching the data directory
+            NewTopic topic = new NewTopic(name, partitions, config);
+            topic.replicationFactor(); // validate before touching the data directory or the cluster
+            TopicConfig.of(topic.logConfig());
             try (Broker b = BrokerOptions.of(spec).open()) {
-                b.admin().createTopic(new NewTopic(name, partitions, config));
+                b.admin().createTopic(topic);
             }
             PrintWriter out = spec.commandLine().getOut();
             out.println("Created topic " + name + " with " + partitions

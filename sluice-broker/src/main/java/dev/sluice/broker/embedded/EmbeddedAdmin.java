@@ -37,7 +37,8 @@ final class EmbeddedAdmin implements Admin {
     @Override
     public void createTopic(NewTopic topic) {
         refuseInternal(topic.name(), "created");
-        translate(() -> log.createTopic(topic.name(), topic.partitions(), TopicConfig.of(topic.config())));
+        topic.replicationFactor(); // checked, then ignored: the log keeps one copy
+        translate(() -> log.createTopic(topic.name(), topic.partitions(), TopicConfig.of(topic.logConfig())));
     }
 
     @Override

@@ -239,8 +239,7 @@ final class EmbeddedConsumer implements Consumer {
     public void seek(TopicPartition tp, long offset) {
         PartitionLog p = fetcher.log(tp);
         if (offset < p.logStartOffset() || offset > p.highWatermark()) {
-            throw new dev.sluice.broker.OffsetOutOfRangeException("Cannot seek " + tp + " to " + offset + ": stored"
-                    + " offsets are " + p.logStartOffset() + " to " + p.highWatermark() + ".");
+            throw dev.sluice.broker.OffsetOutOfRangeException.seek(tp, offset, p.logStartOffset(), p.highWatermark());
         }
         fetcher.seek(tp, offset);
     }

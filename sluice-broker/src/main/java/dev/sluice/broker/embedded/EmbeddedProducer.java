@@ -63,8 +63,7 @@ final class EmbeddedProducer implements Producer {
             return failed(unknownTopic(tp.topic()));
         }
         if (tp.partition() < 0 || tp.partition() >= t.partitionCount()) {
-            return failed(new UnknownTopicException("Partition " + tp.partition() + " does not exist: topic "
-                    + tp.topic() + " has " + t.partitionCount() + " partitions (0-" + (t.partitionCount() - 1) + ")."));
+            return failed(UnknownTopicException.partition(tp, t.partitionCount()));
         }
         return append(accumulator.queues(t), tp.partition(), event);
     }

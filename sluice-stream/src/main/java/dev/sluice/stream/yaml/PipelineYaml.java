@@ -1,6 +1,8 @@
 package dev.sluice.stream.yaml;
 
 import dev.sluice.log.config.InvalidConfigException;
+import dev.sluice.broker.InvalidTopicException;
+import dev.sluice.broker.NewTopic;
 import dev.sluice.log.config.TopicConfig;
 import dev.sluice.stream.spec.Location;
 import dev.sluice.stream.spec.Output;
@@ -47,7 +49,9 @@ public final class PipelineYaml {
             "max-message-bytes",
             "max.message.bytes",
             "segment-bytes",
-            "segment.bytes");
+            "segment.bytes",
+            "replication-factor",
+            NewTopic.REPLICATION_FACTOR);
 
     private final YamlNodes nodes;
 
@@ -142,12 +146,17 @@ public final class PipelineYaml {
                     }
                 }
                 try {
-                    TopicConfig.of(config);
+                    NewTopic asked = new NewTopic(name, partitions, config);
+                    asked.replicationFactor();
+                    TopicConfig.of(asked.logConfig());
+                } catch (InvalidTopicException e) {
+                    throw new PipelineException(at, e.getMessage());
                 } catch (InvalidConfigException e) {
                     throw new PipelineException(
                             at,
                             "topic '" + name + "': " + e.getMessage() + " (short names:"
-                                    + " partitions, retention, cleanup, flush, segment-bytes, max-message-bytes)");
+                                    + " partitions, retention, cleanup, flush, segment-bytes, max-message-bytes,"
+                                    + " replication-factor)");
                 }
             }
             out.add(new TopicSpec(name, partitions, config, at));

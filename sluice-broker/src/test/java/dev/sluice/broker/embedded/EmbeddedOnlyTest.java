@@ -1,0 +1,72 @@
+package dev.sluice.broker.embedded;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sluice.broker.Broker;
+import dev.sluice.broker.Brokers;
+import dev.sluice.broker.InvalidTopicException;
+import dev.sluice.broker.NewTopic;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What only the embedded broker does; what every backend does is in {@code BrokerContract}. */
+class EmbeddedOnlyTest {
+    @TempDir
+    Path dir;
+
+    Broker broker;
+
+    @BeforeEach
+    void open() {
+        broker = Brokers.open("embedded:" + dir);
+    }
+
+    @AfterEach
+    void close() {
+        broker.close();
+    }
+
+    @Test
+    void shouldProtectInternalTopics() {
+        assertThatThrownBy(() -> broker.admin().deleteTopic("__consumer_offsets"))
+                .isInstanceOf(InvalidTopicException.class)
+                .hasMessageStartingWith("Topic names starting with '__' are reserved for Sluice's internal topics;");
+        assertThatThrownBy(() -> broker.admin().createTopic(NewTopic.of("__mine", 1)))
+                .hasMessageContaining("'__mine' cannot be created");
+        assertThat(broker.admin().listTopics(true)).contains("__consumer_offsets");
+        assertThat(broker.admin().listTopics(false)).doesNotContain("__consumer_offsets");
+    }
+
+    @Test
+    void shouldNameTheKnownTopicInUnknownTopicErrors() {
+        broker.admin().createTopic(NewTopic.of("small", 1));
+        try (var producer = broker.producer()) {
+            assertThatThrownBy(() -> producer.send("smal", dev.sluice.broker.Event.of("k", "v", 1))
+                            .get())
+                    .cause()
+                    .hasMessage("Topic 'smal' does not exist. Did you mean 'small'?");
+        }
+    }
+
+    @Test
+    void shouldRefuseABadReplicationFactorAndIgnoreAGoodOne() {
+        broker.admin().createTopic(new NewTopic("three", 1, java.util.Map.of("replication.factor", "3")));
+        assertThat(broker.admin().describeTopic("three").partitions()).hasSize(1);
+        assertThatThrownBy(() -> broker.admin()
+                        .createTopic(new NewTopic("bad", 1, java.util.Map.of("replication.factor", "two"))))
+                .isInstanceOf(InvalidTopicException.class)
+                .hasMessage("Invalid value 'two' for replication.factor of topic 'bad': write a whole number of copies,"
+                        + " such as 3.");
+    }
+
+    @Test
+    void shouldRefuseAnUnknownBrokerUrl() {
+        assertThatThrownBy(() -> Brokers.open("kafak://localhost:9092"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("Unknown broker URL 'kafak://localhost:9092': use one of embedded:./data");
+    }
+}

@@ -1,0 +1,201 @@
+package dev.sluice.kafka;
+
+import static dev.sluice.kafka.KafkaRecords.kafka;
+import static dev.sluice.kafka.KafkaRecords.sluice;
+
+import dev.sluice.broker.Admin;
+import dev.sluice.broker.GroupDescription;
+import dev.sluice.broker.GroupDescription.PartitionLag;
+import dev.sluice.broker.InvalidTopicException;
+import dev.sluice.broker.NewTopic;
+import dev.sluice.broker.TopicDescription;
+import dev.sluice.broker.TopicDescription.PartitionInfo;
+import dev.sluice.broker.TopicPartition;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.GroupListing;
+import org.apache.kafka.clients.admin.ListGroupsOptions;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.config.ConfigResource;
+
+/**
+ * Topic and group administration on a Kafka cluster. Topics whose names start with {@code _} are internal: Kafka's
+ * ({@code __consumer_offsets}) and Sluice's ({@code _sluice...}). Thread-safe.
+ */
+final class KafkaAdmin implements Admin {
+    private static final long TIMEOUT_S = 60;
+    private final org.apache.kafka.clients.admin.Admin admin;
+    private final TopicCatalog topics;
+    private final KafkaUrl url;
+
+    KafkaAdmin(org.apache.kafka.clients.admin.Admin admin, TopicCatalog topics, KafkaUrl url) {
+        this.admin = admin;
+        this.topics = topics;
+        this.url = url;
+    }
+
+    @Override
+    public void createTopic(NewTopic topic) {
+        refuseInternal(topic.name(), "created");
+        var kafkaTopic = TopicSettings.toKafka(topic);
+        call(
+                "creating topic " + topic.name(),
+                () -> admin.createTopics(List.of(kafkaTopic)).all().get(TIMEOUT_S, TimeUnit.SECONDS));
+    }
+
+    @Override
+    public List<String> listTopics(boolean includeInternal) {
+        Set<String> names = call(
+                "listing topics",
+                () -> admin.listTopics(new ListTopicsOptions().listInternal(true))
+                        .names()
+                        .get(TIMEOUT_S, TimeUnit.SECONDS));
+        return names.stream()
+                .filter(n -> includeInternal || !n.startsWith("_"))
+                .sorted()
+                .toList();
+    }
+
+    @Override
+    public TopicDescription describeTopic(String name) {
+        var description = topics.describe(name);
+        List<TopicPartition> partitions = new ArrayList<>();
+        description.partitions().forEach(p -> partitions.add(new TopicPartition(name, p.partition())));
+        Map<TopicPartition, Long> starts = startOffsets(partitions);
+        Map<TopicPartition, Long> ends = endOffsets(partitions);
+        List<PartitionInfo> infos = new ArrayList<>();
+        for (TopicPartition tp : partitions) {
+            infos.add(new PartitionInfo(tp.partition(), starts.get(tp), ends.get(tp), -1));
+        }
+        return new TopicDescription(name, infos, config(name));
+    }
+
+    /** The settings given to this topic (not the cluster's defaults). */
+    private Map<String, String> config(String name) {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, name);
+        var config = call(
+                "reading the config of topic " + name,
+                () -> admin.describeConfigs(List.of(resource))
+                        .all()
+                        .get(TIMEOUT_S, TimeUnit.SECONDS)
+                        .get(resource));
+        Map<String, String> out = new TreeMap<>();
+        for (ConfigEntry e : config.entries()) {
+            if (e.source() == ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG) {
+                out.put(e.name(), e.value());
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void deleteTopic(String name) {
+        refuseInternal(name, "deleted");
+        topics.describe(name);
+        call(
+                "deleting topic " + name,
+                () -> admin.deleteTopics(List.of(name)).all().get(TIMEOUT_S, TimeUnit.SECONDS));
+        topics.forget(name);
+    }
+
+    @Override
+    public List<String> listGroups() {
+        Collection<GroupListing> groups = call(
+                "listing groups",
+                () -> admin.listGroups(ListGroupsOptions.forConsumerGroups())
+                        .all()
+                        .get(TIMEOUT_S, TimeUnit.SECONDS));
+        return groups.stream().map(GroupListing::groupId).sorted().toList();
+    }
+
+    @Override
+    public GroupDescription describeGroup(String group) {
+        ConsumerGroupDescription description = call(
+                "describing group " + group,
+                () -> admin.describeConsumerGroups(List.of(group))
+                        .all()
+                        .get(TIMEOUT_S, TimeUnit.SECONDS)
+                        .get(group));
+        Map<TopicPartition, String> owners = new HashMap<>();
+        List<String> members = new ArrayList<>();
+        for (MemberDescription m : description.members()) {
+            members.add(m.consumerId());
+            m.assignment().topicPartitions().forEach(tp -> owners.put(sluice(tp), m.consumerId()));
+        }
+        Map<TopicPartition, Long> committed = new TreeMap<>();
+        call(
+                        "reading the offsets of group " + group,
+                        () -> admin.listConsumerGroupOffsets(group)
+                                .partitionsToOffsetAndMetadata()
+                                .get(TIMEOUT_S, TimeUnit.SECONDS))
+                .forEach((tp, o) -> {
+                    if (o != null) {
+                        committed.put(sluice(tp), o.offset());
+                    }
+                });
+        Set<TopicPartition> all = new TreeSet<>(committed.keySet());
+        all.addAll(owners.keySet());
+        Map<TopicPartition, Long> ends = endOffsets(all);
+        Map<TopicPartition, Long> starts = startOffsets(all);
+        List<PartitionLag> lags = new ArrayList<>();
+        for (TopicPartition tp : all) {
+            long c = committed.getOrDefault(tp, -1L);
+            long end = ends.get(tp);
+            lags.add(new PartitionLag(tp, c, end, end - (c < 0 ? starts.get(tp) : c), owners.get(tp)));
+        }
+        return new GroupDescription(group, members, lags);
+    }
+
+    @Override
+    public Map<TopicPartition, Long> endOffsets(Collection<TopicPartition> partitions) {
+        return offsets(partitions, OffsetSpec.latest());
+    }
+
+    @Override
+    public Map<TopicPartition, Long> startOffsets(Collection<TopicPartition> partitions) {
+        return offsets(partitions, OffsetSpec.earliest());
+    }
+
+    private Map<TopicPartition, Long> offsets(Collection<TopicPartition> partitions, OffsetSpec spec) {
+        if (partitions.isEmpty()) {
+            return Map.of();
+        }
+        Map<org.apache.kafka.common.TopicPartition, OffsetSpec> query = new HashMap<>();
+        partitions.forEach(tp -> query.put(kafka(tp), spec));
+        var result =
+                call("reading offsets", () -> admin.listOffsets(query).all().get(TIMEOUT_S, TimeUnit.SECONDS));
+        Map<TopicPartition, Long> out = new HashMap<>();
+        result.forEach((tp, info) -> out.put(sluice(tp), info.offset()));
+        return out;
+    }
+
+    private static void refuseInternal(String name, String what) {
+        if (name.startsWith("__")) {
+            throw new InvalidTopicException("Topic names starting with '__' are reserved for Kafka's internal topics;"
+                    + " '" + name + "' cannot be " + what + ".");
+        }
+    }
+
+    private <T> T call(String what, Callable<T> call) {
+        try {
+            return call.call();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw KafkaErrors.translate(e, what, url);
+        } catch (Exception e) {
+            throw KafkaErrors.translate(e, what, url);
+        }
+    }
+}
