@@ -11,6 +11,9 @@ import picocli.CommandLine;
 
 /** Entry point of the {@code sluice} command. */
 public final class Main {
+    /** Kafka's clients log every failed connection attempt; Sluice reports what matters itself. Held, not to be GCed. */
+    private static final Logger KAFKA_CLIENTS = Logger.getLogger("org.apache.kafka");
+
     private Main() {}
 
     public static void main(String[] args) {
@@ -45,5 +48,6 @@ public final class Main {
         handler.setLevel(Level.WARNING);
         root.addHandler(handler);
         root.setLevel(Level.WARNING);
+        KAFKA_CLIENTS.setLevel(Level.OFF);
     }
 }

@@ -46,7 +46,7 @@ final class KafkaBroker implements Broker {
         try {
             client = org.apache.kafka.clients.admin.Admin.create(settings.admin());
         } catch (KafkaException e) {
-            throw new IllegalArgumentException("Cannot connect to " + settings.url() + ": " + message(e)
+            throw new IllegalArgumentException("Cannot connect to " + settings.url() + ": " + message(rootCause(e))
                     + ". Check the URL and the settings under kafka:.");
         }
         try {
@@ -59,42 +59,43 @@ final class KafkaBroker implements Broker {
     }
 
     private static void awaitCluster(org.apache.kafka.clients.admin.Admin client, KafkaUrl url, long timeoutMs) {
-        long start = System.nanoTime();
-        long deadline = start + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         long backoffMs = 250;
         for (int attempt = 1; ; attempt++) {
-            long leftMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-            try {
-                client.describeCluster(
-                                new DescribeClusterOptions().timeoutMs((int) Math.max(1, Math.min(leftMs, 5_000))))
-                        .nodes()
-                        .get();
-                return;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new BrokerUnavailableException("Interrupted while connecting to " + url + ".");
-            } catch (Exception e) {
-                String why = probe(url).orElse(message(KafkaErrors.unwrap(e)));
-                leftMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                if (leftMs <= 0) {
-                    throw new BrokerUnavailableException("Cannot reach Kafka at " + url + " within "
-                            + Durations.format(timeoutMs) + ": " + why + ". Check that the broker is running and"
-                            + " listening at " + url.bootstrapServers() + ", or wait longer with the kafka setting "
-                            + ClientSettings.STARTUP_TIMEOUT + " (for example kafka: {startup-timeout: 5m}).");
+            String why = probe(url).orElse(null);
+            if (why == null) {
+                long leftMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                try {
+                    client.describeCluster(
+                                    new DescribeClusterOptions().timeoutMs((int) Math.max(1, Math.min(leftMs, 10_000))))
+                            .nodes()
+                            .get();
+                    return;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new BrokerUnavailableException("Interrupted while connecting to " + url + ".");
+                } catch (Exception e) {
+                    why = message(KafkaErrors.unwrap(e));
                 }
-                long sleep = Math.min(backoffMs, leftMs);
-                LOG.log(
-                        System.Logger.Level.WARNING,
-                        "Kafka at {0} is not reachable yet ({1}); attempt {2}, trying"
-                                + " again in {3} ms, giving up after {4}",
-                        url,
-                        why,
-                        attempt,
-                        sleep,
-                        Durations.format(timeoutMs));
-                sleepMs(sleep);
-                backoffMs = Math.min(backoffMs * 2, 5_000);
             }
+            long leftMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (leftMs <= 0) {
+                throw new BrokerUnavailableException("Cannot reach Kafka at " + url + " within "
+                        + Durations.format(timeoutMs) + ": " + why + ". Check that the broker is running and"
+                        + " listening at " + url.bootstrapServers() + ", or wait longer with the kafka setting "
+                        + ClientSettings.STARTUP_TIMEOUT + " (for example kafka: {startup-timeout: 5m}).");
+            }
+            long sleep = Math.min(backoffMs, leftMs);
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "Kafka at {0} is not reachable yet ({1}); attempt {2}, trying again in {3} ms, giving up after {4}",
+                    url,
+                    why,
+                    attempt,
+                    Long.toString(sleep),
+                    Durations.format(timeoutMs));
+            sleepMs(sleep);
+            backoffMs = Math.min(backoffMs * 2, 5_000);
         }
     }
 
@@ -112,6 +113,14 @@ final class KafkaBroker implements Broker {
         } catch (IOException e) {
             return java.util.Optional.of("connection to " + first + " failed: " + e.getMessage());
         }
+    }
+
+    private static Throwable rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t;
     }
 
     private static String message(Throwable e) {

@@ -28,6 +28,7 @@ import java.util.function.Consumer;
 public final class Pipeline {
     private final String name;
     private String broker;
+    private final Map<String, String> brokerOptions = new java.util.LinkedHashMap<>();
     private final List<TopicSpec> topics = new ArrayList<>();
     private final List<SourceSpec> sources = new ArrayList<>();
     private final List<StageSpec> stages = new ArrayList<>();
@@ -38,6 +39,12 @@ public final class Pipeline {
 
     public static Pipeline named(String name) {
         return new Pipeline(name);
+    }
+
+    /** Backend settings, such as Kafka client settings ({@code security.protocol}, {@code producer.linger.ms}). */
+    public Pipeline brokerOptions(Map<String, String> options) {
+        this.brokerOptions.putAll(options);
+        return this;
     }
 
     public Pipeline broker(String url) {
@@ -74,7 +81,7 @@ public final class Pipeline {
     }
 
     public PipelineSpec build() {
-        return new PipelineSpec(name, broker, topics, sources, stages);
+        return new PipelineSpec(name, broker, topics, sources, stages, brokerOptions);
     }
 
     /** The steps and wiring of one stage or sink. */

@@ -60,7 +60,7 @@ public final class RunCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         long started = System.nanoTime();
-        Broker broker = Brokers.open(url);
+        Broker broker = Brokers.open(url, pipeline.brokerOptions());
         PipelineRun run;
         try {
             run = PipelineRun.start(pipeline, broker, RuntimeOptions.defaults(PipelineFiles.baseDir(file)));

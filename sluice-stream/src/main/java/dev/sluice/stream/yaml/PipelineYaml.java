@@ -1,8 +1,8 @@
 package dev.sluice.stream.yaml;
 
-import dev.sluice.log.config.InvalidConfigException;
 import dev.sluice.broker.InvalidTopicException;
 import dev.sluice.broker.NewTopic;
+import dev.sluice.log.config.InvalidConfigException;
 import dev.sluice.log.config.TopicConfig;
 import dev.sluice.stream.spec.Location;
 import dev.sluice.stream.spec.Output;
@@ -35,7 +35,8 @@ import org.yaml.snakeyaml.nodes.NodeTuple;
  * file, line and column, the key, and a suggestion where one is likely. The format is described in docs/pipelines.md.
  */
 public final class PipelineYaml {
-    private static final List<String> TOP = List.of("pipeline", "broker", "topics", "sources", "stages", "sinks");
+    private static final List<String> TOP =
+            List.of("pipeline", "broker", "kafka", "topics", "sources", "stages", "sinks");
     private static final List<String> SOURCE = List.of("name", "type", "to");
     private static final List<String> STAGE = List.of("name", "from", "steps", "to", "dead-letter", "parallelism");
     private static final List<String> SINK = List.of("name", "from", "type", "steps", "dead-letter", "parallelism");
@@ -123,7 +124,25 @@ public final class PipelineYaml {
                 stages.add(stage(n, true));
             }
         }
-        return new PipelineSpec(name, broker, topics, sources, stages);
+        Map<String, String> kafka =
+                m.containsKey("kafka") ? settings(m.get("kafka").getValueNode()) : Map.of();
+        return new PipelineSpec(name, broker, topics, sources, stages, kafka);
+    }
+
+    /** The {@code kafka:} map: client settings by key, each value a single text, number or boolean. */
+    private Map<String, String> settings(Node node) {
+        Map<String, String> out = new LinkedHashMap<>();
+        nodes.mapping(node, "'kafka'").forEach((key, t) -> {
+            Object value = nodes.value(t.getValueNode());
+            if (value == null || value instanceof Map || value instanceof List) {
+                throw new PipelineException(
+                        nodes.at(t.getValueNode()),
+                        "kafka setting '" + key + "' needs a single value, such as 'linger.ms: 5' or"
+                                + " 'security.protocol: SASL_SSL'.");
+            }
+            out.put(key, String.valueOf(value));
+        });
+        return out;
     }
 
     private List<TopicSpec> topics(Node node) {
