@@ -19,6 +19,23 @@ public interface Broker extends AutoCloseable {
 
     Consumer consumer(ConsumerConfig config);
 
+    /** Whether {@link #transactionalProducer} works here: Kafka yes, the embedded log not yet. */
+    default boolean supportsTransactions() {
+        return false;
+    }
+
+    /**
+     * A producer for exactly-once topic-to-topic stages. Give its consumers {@link ConsumerConfig#withReadCommitted}.
+     *
+     * @param id names the producer's transactions; unique among the producers running at one time
+     * @throws UnsupportedOperationException if this broker has no transactions
+     */
+    default TransactionalProducer transactionalProducer(String id) {
+        throw new UnsupportedOperationException(
+                "Exactly-once stages need a broker with transactions, such as kafka://host:port; " + url()
+                        + " has none. Use the default (at-least-once) guarantee here.");
+    }
+
     /** Flushes and closes producers, then releases the broker's resources. */
     @Override
     void close();

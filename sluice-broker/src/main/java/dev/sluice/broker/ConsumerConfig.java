@@ -9,6 +9,7 @@ package dev.sluice.broker;
  * @param maxPollIntervalMs a group member that does not poll for this long is removed and its partitions reassigned
  * @param fetchBytes bytes read from one partition at a time
  * @param checkCrcs verify each batch's CRC-32C before handing its events out
+ * @param readCommitted see only events of committed transactions (for brokers with transactions)
  */
 public record ConsumerConfig(
         String groupId,
@@ -16,7 +17,8 @@ public record ConsumerConfig(
         int maxPollEvents,
         long maxPollIntervalMs,
         int fetchBytes,
-        boolean checkCrcs) {
+        boolean checkCrcs,
+        boolean readCommitted) {
 
     public ConsumerConfig {
         if (groupId != null && groupId.isBlank()) {
@@ -29,7 +31,7 @@ public record ConsumerConfig(
 
     /** No group, earliest, 500 events per poll, 5 minutes poll interval, 1 MiB fetches, CRCs checked. */
     public static ConsumerConfig defaults() {
-        return new ConsumerConfig(null, OffsetReset.EARLIEST, 500, 300_000, 1 << 20, true);
+        return new ConsumerConfig(null, OffsetReset.EARLIEST, 500, 300_000, 1 << 20, true, false);
     }
 
     public static ConsumerConfig group(String groupId) {
@@ -37,18 +39,25 @@ public record ConsumerConfig(
     }
 
     public ConsumerConfig withGroupId(String groupId) {
-        return new ConsumerConfig(groupId, offsetReset, maxPollEvents, maxPollIntervalMs, fetchBytes, checkCrcs);
+        return new ConsumerConfig(
+                groupId, offsetReset, maxPollEvents, maxPollIntervalMs, fetchBytes, checkCrcs, readCommitted);
     }
 
     public ConsumerConfig withOffsetReset(OffsetReset reset) {
-        return new ConsumerConfig(groupId, reset, maxPollEvents, maxPollIntervalMs, fetchBytes, checkCrcs);
+        return new ConsumerConfig(
+                groupId, reset, maxPollEvents, maxPollIntervalMs, fetchBytes, checkCrcs, readCommitted);
     }
 
     public ConsumerConfig withMaxPollEvents(int max) {
-        return new ConsumerConfig(groupId, offsetReset, max, maxPollIntervalMs, fetchBytes, checkCrcs);
+        return new ConsumerConfig(groupId, offsetReset, max, maxPollIntervalMs, fetchBytes, checkCrcs, readCommitted);
+    }
+
+    public ConsumerConfig withReadCommitted(boolean readCommitted) {
+        return new ConsumerConfig(
+                groupId, offsetReset, maxPollEvents, maxPollIntervalMs, fetchBytes, checkCrcs, readCommitted);
     }
 
     public ConsumerConfig withMaxPollIntervalMs(long millis) {
-        return new ConsumerConfig(groupId, offsetReset, maxPollEvents, millis, fetchBytes, checkCrcs);
+        return new ConsumerConfig(groupId, offsetReset, maxPollEvents, millis, fetchBytes, checkCrcs, readCommitted);
     }
 }

@@ -63,11 +63,12 @@ final class ClientSettings {
         p.put("enable.idempotence", "true");
         if (transactionalId != null) {
             p.put("transactional.id", transactionalId);
+            p.put("transaction.timeout.ms", "10000");
         }
         return user(p, "producer.");
     }
 
-    Properties consumer(ConsumerConfig config, boolean readCommitted) {
+    Properties consumer(ConsumerConfig config) {
         Properties p = common("consumer");
         p.put("key.deserializer", ByteArrayDeserializer.class.getName());
         p.put("value.deserializer", ByteArrayDeserializer.class.getName());
@@ -81,7 +82,10 @@ final class ClientSettings {
         p.put("max.partition.fetch.bytes", Integer.toString(config.fetchBytes()));
         p.put("check.crcs", Boolean.toString(config.checkCrcs()));
         p.put("partition.assignment.strategy", CooperativeStickyAssignor.class.getName());
-        p.put("isolation.level", readCommitted ? "read_committed" : "read_uncommitted");
+        // a killed process's partitions move after 10 s, not Kafka's 45 s default: pipelines restart quickly
+        p.put("session.timeout.ms", "10000");
+        p.put("heartbeat.interval.ms", "2000");
+        p.put("isolation.level", config.readCommitted() ? "read_committed" : "read_uncommitted");
         return user(p, "consumer.");
     }
 

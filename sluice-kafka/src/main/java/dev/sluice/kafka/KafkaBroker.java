@@ -7,6 +7,7 @@ import dev.sluice.broker.Consumer;
 import dev.sluice.broker.ConsumerConfig;
 import dev.sluice.broker.Producer;
 import dev.sluice.broker.ProducerConfig;
+import dev.sluice.broker.TransactionalProducer;
 import dev.sluice.log.config.Durations;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -153,7 +154,17 @@ final class KafkaBroker implements Broker {
 
     @Override
     public Consumer consumer(ConsumerConfig config) {
-        return new KafkaEventConsumer(settings, config, topics, false);
+        return new KafkaEventConsumer(settings, config, topics);
+    }
+
+    @Override
+    public boolean supportsTransactions() {
+        return true;
+    }
+
+    @Override
+    public TransactionalProducer transactionalProducer(String id) {
+        return new KafkaTransactionalProducer(settings, id, topics);
     }
 
     @Override

@@ -36,8 +36,8 @@ final class KafkaEventConsumer implements Consumer {
     private final TopicCatalog topics;
     private final KafkaUrl url;
 
-    KafkaEventConsumer(ClientSettings settings, ConsumerConfig config, TopicCatalog topics, boolean readCommitted) {
-        this.consumer = new KafkaConsumer<>(settings.consumer(config, readCommitted));
+    KafkaEventConsumer(ClientSettings settings, ConsumerConfig config, TopicCatalog topics) {
+        this.consumer = new KafkaConsumer<>(settings.consumer(config));
         this.config = config;
         this.topics = topics;
         this.url = settings.url();

@@ -92,6 +92,7 @@ public final class Pipeline {
         private String to;
         private String deadLetter;
         private int parallelism;
+        private boolean exactlyOnce;
 
         private Stage(String name) {
             this.name = name;
@@ -170,6 +171,12 @@ public final class Pipeline {
             return this;
         }
 
+        /** Outputs and offsets in one transaction per batch (needs a broker with transactions, such as Kafka). */
+        public Stage exactlyOnce() {
+            this.exactlyOnce = true;
+            return this;
+        }
+
         public Stage parallelism(int tasks) {
             this.parallelism = tasks;
             return this;
@@ -177,7 +184,7 @@ public final class Pipeline {
 
         private StageSpec build(Output sink) {
             Output output = sink != null ? sink : new Output.ToTopic(to);
-            return new StageSpec(name, from, steps, output, deadLetter, parallelism, Location.DSL);
+            return new StageSpec(name, from, steps, output, deadLetter, parallelism, exactlyOnce, Location.DSL);
         }
     }
 }

@@ -28,6 +28,8 @@ final class ServerProperties {
         p.setProperty("group.initial.rebalance.delay.ms", "0");
         p.setProperty("group.min.session.timeout.ms", "1000");
         p.setProperty("auto.create.topics.enable", "false");
+        // tests write events stamped near the epoch (1970); a retention check would delete them as 7 days old
+        p.setProperty("log.retention.check.interval.ms", "3600000");
         return p;
     }
 }

@@ -1,6 +1,7 @@
 package dev.sluice.stream.runtime;
 
 import dev.sluice.broker.Broker;
+import dev.sluice.broker.Consumer;
 import dev.sluice.broker.GroupDescription;
 import dev.sluice.broker.NewTopic;
 import dev.sluice.broker.Producer;
@@ -45,6 +46,7 @@ public final class PipelineRun implements AutoCloseable {
     public static PipelineRun start(PipelineSpec spec, Broker broker, RuntimeOptions options) {
         PipelinePlan plan =
                 new PipelineValidator(options.connectors(), options.baseDir(), options.clock()).validate(spec);
+        checkGuarantees(spec, broker);
         for (TopicSpec t : plan.topics()) {
             broker.admin().createTopicIfMissing(new NewTopic(t.name(), t.partitions(), t.config()));
         }
@@ -58,6 +60,27 @@ public final class PipelineRun implements AutoCloseable {
         return run;
     }
 
+    private static void checkGuarantees(PipelineSpec spec, Broker broker) {
+        for (var stage : spec.stages()) {
+            if (!stage.exactlyOnce()) {
+                continue;
+            }
+            if (stage.isSink()) {
+                throw new dev.sluice.stream.spec.PipelineException(
+                        stage.location(),
+                        "sink '" + stage.name() + "': exactly-once works from topic to topic; for a table, write"
+                                + " with mode: upsert and a key, so a batch delivered again changes nothing.");
+            }
+            if (!broker.supportsTransactions()) {
+                throw new dev.sluice.stream.spec.PipelineException(
+                        stage.location(),
+                        "stage '" + stage.name() + "' asks for guarantee: exactly-once, which needs a broker with"
+                                + " transactions (kafka://host:port); " + broker.url() + " has none. Remove the"
+                                + " guarantee to run at-least-once here.");
+            }
+        }
+    }
+
     private void startTasks(RuntimeOptions options) {
         TaskSupervisor supervisor = (task, error) -> {
             failure.compareAndSet(null, task + " stopped: " + describe(error));
@@ -67,11 +90,12 @@ public final class PipelineRun implements AutoCloseable {
         for (PipelinePlan.StagePlan s : plan.stages()) {
             Metrics m = metrics.computeIfAbsent(s.spec().name(), k -> new Metrics());
             for (int i = 0; i < s.parallelism(); i++) {
+                Consumer consumer = broker.consumer(StageTask.consumerConfig(s));
                 StageTask task = new StageTask(
                         s,
                         i,
-                        producer,
-                        broker.consumer(StageTask.consumerConfig(s)),
+                        delivery(s, i, consumer, m),
+                        consumer,
                         m,
                         options.backoff(),
                         options.clock(),
@@ -88,6 +112,19 @@ public final class PipelineRun implements AutoCloseable {
             sources.add(task);
             sourceThreads.add(thread(task, "sluice-source-" + s.spec().name()));
         }
+    }
+
+    /**
+     * Exactly-once stages get a transactional producer each, named by pipeline, stage, task and a random suffix:
+     * processes that run the same pipeline never share a name, and the group metadata sent with each commit fences a
+     * member the group has moved on from.
+     */
+    private Delivery delivery(PipelinePlan.StagePlan s, int task, Consumer consumer, Metrics m) {
+        if (!s.spec().exactlyOnce()) {
+            return new AtLeastOnceDelivery(producer, consumer, m);
+        }
+        String id = plan.spec().name() + "." + s.spec().name() + "-" + task + "-" + java.util.UUID.randomUUID();
+        return new ExactlyOnceDelivery(broker.transactionalProducer(id), consumer, m);
     }
 
     private static Thread thread(Runnable r, String name) {

@@ -5,7 +5,6 @@ import dev.sluice.broker.ConsumedEvent;
 import dev.sluice.broker.Consumer;
 import dev.sluice.broker.ConsumerConfig;
 import dev.sluice.broker.Event;
-import dev.sluice.broker.Producer;
 import dev.sluice.broker.WakeupException;
 import dev.sluice.stream.StreamRecord;
 import dev.sluice.stream.connector.Sink;
@@ -22,7 +21,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * One task of a stage, on its own thread: a member of the stage's consumer group. For each polled batch it runs the
  * steps, delivers the results (to topics through the shared producer, or to its own sink instance), dead-letters what
- * failed, waits until all of that is acknowledged, and only then commits the batch's offsets (at-least-once). A sink
+ * failed, and hands outputs and offsets to its {@link Delivery}: at-least-once (offsets committed after every output
+ * is acknowledged) or exactly-once (outputs and offsets in one transaction). A sink
  * that is down is retried with backoff while consumption waits, so memory stays bounded by one batch.
  */
 final class StageTask implements Runnable {
@@ -30,7 +30,7 @@ final class StageTask implements Runnable {
 
     private final PipelinePlan.StagePlan plan;
     private final int index;
-    private final Producer producer;
+    private final Delivery delivery;
     private final Consumer consumer;
     private final Metrics metrics;
     private final Backoff backoff;
@@ -51,7 +51,7 @@ final class StageTask implements Runnable {
     StageTask(
             PipelinePlan.StagePlan plan,
             int index,
-            Producer producer,
+            Delivery delivery,
             Consumer consumer,
             Metrics metrics,
             Backoff backoff,
@@ -60,7 +60,7 @@ final class StageTask implements Runnable {
             dev.sluice.stream.step.StepContext stepContext) {
         this.plan = plan;
         this.index = index;
-        this.producer = producer;
+        this.delivery = delivery;
         this.consumer = consumer;
         this.metrics = metrics;
         this.backoff = backoff;
@@ -69,8 +69,9 @@ final class StageTask implements Runnable {
         this.stepContext = stepContext;
     }
 
+    /** Reads committed events only, so nothing of an aborted transaction upstream is processed. */
     static ConsumerConfig consumerConfig(PipelinePlan.StagePlan plan) {
-        return ConsumerConfig.group(plan.groupId()).withMaxPollEvents(2_000);
+        return ConsumerConfig.group(plan.groupId()).withMaxPollEvents(2_000).withReadCommitted(true);
     }
 
     @Override
@@ -80,8 +81,12 @@ final class StageTask implements Runnable {
             consumer.subscribe(plan.spec().from());
             while (running) {
                 List<ConsumedEvent> events = consumer.poll(Duration.ofMillis(200));
-                if (!events.isEmpty() && process(events)) {
-                    commit();
+                if (!events.isEmpty()) {
+                    delivery.begin();
+                    List<CompletableFuture<?>> sends = new ArrayList<>();
+                    if (process(events, sends)) {
+                        delivery.complete(events, sends);
+                    }
                 }
             }
         } catch (WakeupException e) {
@@ -123,8 +128,7 @@ final class StageTask implements Runnable {
     }
 
     /** Returns false if the task was stopped before the batch was fully delivered (then nothing is committed). */
-    private boolean process(List<ConsumedEvent> events) throws InterruptedException {
-        List<CompletableFuture<?>> acks = new ArrayList<>();
+    private boolean process(List<ConsumedEvent> events, List<CompletableFuture<?>> acks) throws InterruptedException {
         List<StreamRecord> forSink = new ArrayList<>();
         for (ConsumedEvent e : events) {
             metrics.in.increment();
@@ -140,16 +144,12 @@ final class StageTask implements Runnable {
                     forSink.add(r);
                 } else {
                     String topic = r.destination() != null ? r.destination() : plan.outputTopic();
-                    acks.add(producer.send(topic, new Event(r.key(), r.valueBytes(), r.headers(), r.timestamp())));
+                    acks.add(delivery.send(topic, new Event(r.key(), r.valueBytes(), r.headers(), r.timestamp())));
                     metrics.out.increment();
                 }
             }
         }
-        if (sink != null && !forSink.isEmpty() && !deliver(forSink, acks)) {
-            return false;
-        }
-        CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).join();
-        return true;
+        return sink == null || forSink.isEmpty() || deliver(forSink, acks);
     }
 
     /**
@@ -199,7 +199,7 @@ final class StageTask implements Runnable {
     private CompletableFuture<?> deadLetter(ConsumedEvent origin, String step, Throwable error) {
         metrics.deadLettered.increment();
         metrics.lastError.set(step + ": " + error.getMessage());
-        return producer.send(
+        return delivery.send(
                 plan.deadLetterTopic(), DeadLetters.of(origin, plan.spec().name(), step, error, clock.millis()));
     }
 
@@ -227,18 +227,7 @@ final class StageTask implements Runnable {
             }
         }
         consumer.close();
-    }
-
-    /**
-     * Commits the batch. A member expelled from its group (its sink was retried longer than the poll interval) cannot
-     * commit; it rejoins at the next poll and the batch is delivered again, as at-least-once allows.
-     */
-    private void commit() {
-        try {
-            consumer.commitSync();
-        } catch (dev.sluice.broker.CommitFailedException e) {
-            metrics.lastError.set(e.getMessage());
-        }
+        delivery.close();
     }
 
     void stop() {

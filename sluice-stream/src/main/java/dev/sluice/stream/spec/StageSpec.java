@@ -8,6 +8,8 @@ import java.util.List;
  *
  * @param deadLetterTopic where events that fail go, with headers saying why
  * @param parallelism tasks (consumers) in this process; at most the partition count is useful
+ * @param exactlyOnce outputs and offsets in one transaction per batch (topic-to-topic stages on brokers with
+ *     transactions); otherwise at-least-once
  */
 public record StageSpec(
         String name,
@@ -16,6 +18,7 @@ public record StageSpec(
         Output output,
         String deadLetterTopic,
         int parallelism,
+        boolean exactlyOnce,
         Location location) {
 
     public StageSpec {

@@ -38,7 +38,8 @@ public final class PipelineYaml {
     private static final List<String> TOP =
             List.of("pipeline", "broker", "kafka", "topics", "sources", "stages", "sinks");
     private static final List<String> SOURCE = List.of("name", "type", "to");
-    private static final List<String> STAGE = List.of("name", "from", "steps", "to", "dead-letter", "parallelism");
+    private static final List<String> STAGE =
+            List.of("name", "from", "steps", "to", "dead-letter", "parallelism", "guarantee");
     private static final List<String> SINK = List.of("name", "from", "type", "steps", "dead-letter", "parallelism");
     private static final Map<String, String> TOPIC_ALIASES = Map.of(
             "retention",
@@ -220,6 +221,7 @@ public final class PipelineYaml {
         int parallelism = m.containsKey("parallelism")
                 ? nodes.integer(m.get("parallelism").getValueNode(), "'parallelism'")
                 : 0;
+        boolean exactlyOnce = !sink && m.containsKey("guarantee") && guarantee(m.get("guarantee"), name);
         Output output;
         if (sink) {
             String type = required(m, "type", at, "sink '" + name + "'");
@@ -228,7 +230,18 @@ public final class PipelineYaml {
             output = new Output.ToTopic(
                     m.containsKey("to") ? nodes.text(m.get("to").getValueNode(), "'to'") : null);
         }
-        return new StageSpec(name, from, steps, output, deadLetter, parallelism, at);
+        return new StageSpec(name, from, steps, output, deadLetter, parallelism, exactlyOnce, at);
+    }
+
+    /** {@code guarantee: exactly-once} or {@code at-least-once} (the default). */
+    private boolean guarantee(NodeTuple t, String stage) {
+        String value = nodes.text(t.getValueNode(), "'guarantee'");
+        if (value.equals("exactly-once") || value.equals("at-least-once")) {
+            return value.equals("exactly-once");
+        }
+        throw new PipelineException(
+                nodes.at(t.getValueNode()),
+                "stage '" + stage + "': guarantee '" + value + "' is not one of at-least-once, exactly-once.");
     }
 
     private List<StepSpec> steps(Node node) {

@@ -1,0 +1,56 @@
+package dev.sluice.stream.runtime;
+
+import dev.sluice.broker.BrokerException;
+import dev.sluice.broker.ConsumedEvent;
+import dev.sluice.broker.Consumer;
+import dev.sluice.broker.Event;
+import dev.sluice.broker.Producer;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Outputs through the pipeline's shared producer; offsets committed once every output is acknowledged. A crash
+ * between the two delivers the batch again (at-least-once).
+ */
+final class AtLeastOnceDelivery implements Delivery {
+    private final Producer producer;
+    private final Consumer consumer;
+    private final Metrics metrics;
+
+    AtLeastOnceDelivery(Producer producer, Consumer consumer, Metrics metrics) {
+        this.producer = producer;
+        this.consumer = consumer;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void begin() {}
+
+    @Override
+    public CompletableFuture<?> send(String topic, Event event) {
+        return producer.send(topic, event);
+    }
+
+    /**
+     * A member expelled from its group (its sink was retried longer than the poll interval), a group in the middle of
+     * a rebalance, or a broker that is briefly away cannot take the commit; the positions are committed with the next
+     * batch, or the batch is delivered again to the partition's next owner, as at-least-once allows.
+     */
+    @Override
+    public boolean complete(List<ConsumedEvent> batch, List<CompletableFuture<?>> sends) {
+        CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
+        try {
+            consumer.commitSync();
+            return true;
+        } catch (dev.sluice.broker.CommitFailedException e) {
+            metrics.lastError.set(e.getMessage());
+            return false;
+        } catch (BrokerException e) {
+            if (!e.isRetriable()) {
+                throw e;
+            }
+            metrics.lastError.set(e.getMessage());
+            return false;
+        }
+    }
+}

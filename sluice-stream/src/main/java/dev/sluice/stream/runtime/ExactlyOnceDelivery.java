@@ -1,0 +1,91 @@
+package dev.sluice.stream.runtime;
+
+import dev.sluice.broker.CommitFailedException;
+import dev.sluice.broker.ConsumedEvent;
+import dev.sluice.broker.Consumer;
+import dev.sluice.broker.Event;
+import dev.sluice.broker.TopicPartition;
+import dev.sluice.broker.TransactionalProducer;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * Outputs, dead letters and the batch's offsets in one broker transaction per batch: readers with {@code
+ * read_committed} see each result exactly once. When the transaction fails, it is aborted and the task seeks back to
+ * the start of the batch in the partitions it still owns, so the batch is processed again.
+ */
+final class ExactlyOnceDelivery implements Delivery {
+    private final TransactionalProducer producer;
+    private final Consumer consumer;
+    private final Metrics metrics;
+    private boolean open;
+
+    ExactlyOnceDelivery(TransactionalProducer producer, Consumer consumer, Metrics metrics) {
+        this.producer = producer;
+        this.consumer = consumer;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void begin() {
+        producer.begin();
+        open = true;
+    }
+
+    @Override
+    public CompletableFuture<?> send(String topic, Event event) {
+        return producer.send(topic, event);
+    }
+
+    @Override
+    public boolean complete(List<ConsumedEvent> batch, List<CompletableFuture<?>> sends) {
+        open = false;
+        try {
+            CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
+            producer.commit(positions(batch), consumer);
+            return true;
+        } catch (CompletionException | CommitFailedException e) {
+            producer.abort();
+            metrics.lastError.set("transaction aborted, the batch is read again: " + e.getMessage());
+            rewind(batch);
+            return false;
+        }
+    }
+
+    /**
+     * The consumer's positions in the batch's partitions: past the batch, and past the transaction markers that
+     * follow it when the input is itself written in transactions (so the lag can reach zero).
+     */
+    private Map<TopicPartition, Long> positions(List<ConsumedEvent> batch) {
+        Map<TopicPartition, Long> next = new HashMap<>();
+        for (ConsumedEvent e : batch) {
+            next.computeIfAbsent(e.topicPartition(), consumer::position);
+        }
+        return next;
+    }
+
+    private void rewind(List<ConsumedEvent> batch) {
+        Map<TopicPartition, Long> first = new HashMap<>();
+        for (ConsumedEvent e : batch) {
+            first.merge(e.topicPartition(), e.offset(), Math::min);
+        }
+        Set<TopicPartition> owned = consumer.assignment();
+        first.forEach((tp, offset) -> {
+            if (owned.contains(tp)) {
+                consumer.seek(tp, offset);
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        if (open) {
+            producer.abort(); // stopped in the middle of a batch: it is read again after a restart
+        }
+        producer.close();
+    }
+}
