@@ -61,6 +61,12 @@ public final class Pipeline {
         return this;
     }
 
+    /** A topic the pipeline reads or writes but never creates: it must exist when the pipeline starts. */
+    public Pipeline existingTopic(String topic) {
+        topics.add(new TopicSpec(topic, 1, Map.of(), false, Location.DSL));
+        return this;
+    }
+
     public Pipeline source(String sourceName, String type, String to, Map<String, Object> config) {
         sources.add(new SourceSpec(sourceName, type, to, config, Location.DSL));
         return this;

@@ -48,7 +48,14 @@ public final class PipelineRun implements AutoCloseable {
                 new PipelineValidator(options.connectors(), options.baseDir(), options.clock()).validate(spec);
         checkGuarantees(spec, broker);
         for (TopicSpec t : plan.topics()) {
-            broker.admin().createTopicIfMissing(new NewTopic(t.name(), t.partitions(), t.config()));
+            if (t.create()) {
+                broker.admin().createTopicIfMissing(new NewTopic(t.name(), t.partitions(), t.config()));
+            } else if (!broker.admin().listTopics(true).contains(t.name())) {
+                throw new dev.sluice.stream.spec.PipelineException(
+                        t.location(),
+                        "topic '" + t.name() + "' does not exist on " + broker.url() + ", and the pipeline does not"
+                                + " create it (create: false). Create it there, or remove 'create: false'.");
+            }
         }
         PipelineRun run = new PipelineRun(plan, broker);
         try {

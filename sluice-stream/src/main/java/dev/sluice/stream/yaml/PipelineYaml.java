@@ -153,6 +153,7 @@ public final class PipelineYaml {
             Node value = t.getValueNode();
             Map<String, String> config = new LinkedHashMap<>();
             int partitions = 1;
+            boolean create = true;
             if (!(value instanceof org.yaml.snakeyaml.nodes.ScalarNode s
                     && s.getTag().equals(org.yaml.snakeyaml.nodes.Tag.NULL))) {
                 for (Map.Entry<String, NodeTuple> e :
@@ -160,6 +161,12 @@ public final class PipelineYaml {
                     Node v = e.getValue().getValueNode();
                     if (e.getKey().equals("partitions")) {
                         partitions = nodes.integer(v, "'partitions' of topic " + name);
+                    } else if (e.getKey().equals("create")) {
+                        if (!(nodes.value(v) instanceof Boolean b)) {
+                            throw new PipelineException(
+                                    nodes.at(v), "'create' of topic " + name + " is true or false.");
+                        }
+                        create = b;
                     } else {
                         String key = TOPIC_ALIASES.getOrDefault(e.getKey(), e.getKey());
                         config.put(key, String.valueOf(nodes.value(v)));
@@ -175,11 +182,11 @@ public final class PipelineYaml {
                     throw new PipelineException(
                             at,
                             "topic '" + name + "': " + e.getMessage() + " (short names:"
-                                    + " partitions, retention, cleanup, flush, segment-bytes, max-message-bytes,"
+                                    + " partitions, create, retention, cleanup, flush, segment-bytes, max-message-bytes,"
                                     + " replication-factor)");
                 }
             }
-            out.add(new TopicSpec(name, partitions, config, at));
+            out.add(new TopicSpec(name, partitions, config, create, at));
         });
         return out;
     }
