@@ -1,5 +1,6 @@
 package dev.sluice.bench.kafka;
 
+import dev.sluice.kafka.server.LocalKafka;
 import java.io.PrintStream;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -38,7 +39,7 @@ public final class KafkaComparison {
 
         Map<String, double[]> kafka;
         out.println("starting Kafka ...");
-        try (KafkaBroker broker = KafkaBroker.start("1g");
+        try (LocalKafka broker = LocalKafka.startForBenchmarks("1g");
                 KafkaSide side = new KafkaSide(broker)) {
             out.println("Kafka is up (pid " + broker.pid() + ", " + broker.bootstrapServers() + ")");
             kafka = runAll(side, records, fsyncRecords, valueBytes, partitions, rates, seconds, out);

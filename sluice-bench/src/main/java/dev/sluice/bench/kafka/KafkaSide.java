@@ -1,5 +1,6 @@
 package dev.sluice.bench.kafka;
 
+import dev.sluice.kafka.server.LocalKafka;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,10 +20,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** Apache Kafka with kafka-clients: acks=1, 256 KiB batches, linger 5 ms (Kafka 4's default). */
 final class KafkaSide implements Side {
-    private final KafkaBroker broker;
+    private final LocalKafka broker;
     private final Admin admin;
 
-    KafkaSide(KafkaBroker broker) {
+    KafkaSide(LocalKafka broker) {
         this.broker = broker;
         this.admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()));
     }

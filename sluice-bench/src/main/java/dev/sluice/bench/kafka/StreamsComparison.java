@@ -2,14 +2,9 @@ package dev.sluice.bench.kafka;
 
 import com.fasterxml.jackson.databind.ObjectReader;
 import dev.sluice.bench.TempDirs;
-import dev.sluice.broker.Event;
 import dev.sluice.broker.embedded.EmbeddedBroker;
+import dev.sluice.kafka.server.LocalKafka;
 import dev.sluice.stream.Pipeline;
-import dev.sluice.stream.connector.Config;
-import dev.sluice.stream.connector.ConnectorContext;
-import dev.sluice.stream.connector.Connectors;
-import dev.sluice.stream.connector.Source;
-import dev.sluice.stream.connector.SourceConnector;
 import dev.sluice.stream.json.Json;
 import dev.sluice.stream.runtime.PipelineRun;
 import dev.sluice.stream.runtime.RuntimeOptions;
@@ -20,10 +15,8 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -49,7 +42,7 @@ import org.apache.kafka.streams.kstream.Consumed;
  * published to the last one written.
  */
 public final class StreamsComparison {
-    private static final Map<String, Object> FIELDS = fields();
+    private static final Map<String, Object> FIELDS = BenchEvents.FIELDS;
     private static final ObjectReader JACKSON = Json.mapper().readerFor(Map.class);
 
     public static void main(String[] args) throws Exception {
@@ -65,16 +58,6 @@ public final class StreamsComparison {
         double streams = kafkaStreams(events, partitions);
         System.out.printf("Kafka Streams (Apache Kafka broker): %,.0f events/s%n", streams);
         System.out.printf("Sluice is %.1fx as fast%n", sluice / streams);
-    }
-
-    private static Map<String, Object> fields() {
-        Map<String, Object> f = new LinkedHashMap<>();
-        f.put("id", "sequence");
-        f.put("user", Map.of("int", List.of(1, 1000)));
-        f.put("page", Map.of("one-of", List.of("/", "/a", "/b", "/c")));
-        f.put("agent", Map.of("one-of", List.of("human", "bot")));
-        f.put("amount", Map.of("uniform", List.of(1, 100)));
-        return f;
     }
 
     static double sluice(long events, int partitions) throws Exception {
@@ -108,7 +91,7 @@ public final class StreamsComparison {
 
     static double kafkaStreams(long events, int partitions) throws Exception {
         Path dir = TempDirs.create("streams-out");
-        try (KafkaBroker broker = KafkaBroker.start("1g");
+        try (LocalKafka broker = LocalKafka.startForBenchmarks("1g");
                 Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic("raw", partitions, (short) 1)))
                     .all()
@@ -139,7 +122,7 @@ public final class StreamsComparison {
             props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, partitions);
             props.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state").toString());
             props.put(StreamsConfig.consumerPrefix("max.poll.records"), 2000);
-            long expected = expectedAfterFilter(events);
+            long expected = BenchEvents.humans(events);
             try (KafkaStreams streams = new KafkaStreams(builder.build(), props)) {
                 streams.start();
                 while (streams.state() != KafkaStreams.State.RUNNING) {
@@ -180,7 +163,7 @@ public final class StreamsComparison {
     }
 
     /** Publishes the generated events with a producer tuned like Sluice's (256 KiB batches, acks=1). */
-    private static void produce(KafkaBroker broker, long count) throws Exception {
+    private static void produce(LocalKafka broker, long count) throws Exception {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         p.put(ProducerConfig.ACKS_CONFIG, "1");
@@ -189,38 +172,8 @@ public final class StreamsComparison {
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
-            Source source = generator(count);
-            for (var b = source.poll(Duration.ofSeconds(1)); b != null; b = source.poll(Duration.ofSeconds(1))) {
-                for (Event e : b.events()) {
-                    producer.send(new ProducerRecord<>("raw", e.key(), e.value()));
-                }
-            }
+            BenchEvents.generate(count, e -> producer.send(new ProducerRecord<>("raw", e.key(), e.value())));
             producer.flush();
         }
-    }
-
-    private static Source generator(long count) throws Exception {
-        SourceConnector gen = Connectors.discover().source("generator", null);
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("count", count);
-        config.put("fields", FIELDS);
-        Source source = gen.create(
-                Config.check("gen", config, gen.keys(), null),
-                new ConnectorContext("bench", "gen", "raw", Path.of("."), Clock.systemUTC(), 0, null));
-        source.open(null);
-        return source;
-    }
-
-    private static long expectedAfterFilter(long count) throws Exception {
-        Source source = generator(count);
-        long n = 0;
-        for (var b = source.poll(Duration.ofSeconds(1)); b != null; b = source.poll(Duration.ofSeconds(1))) {
-            for (Event e : b.events()) {
-                if (!"bot".equals(Json.parseObject(e.value()).get("agent"))) {
-                    n++;
-                }
-            }
-        }
-        return n;
     }
 }

@@ -28,23 +28,30 @@ public final class LocalKafka implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final String heap;
+    private final boolean forTests;
     private Process process;
 
-    private LocalKafka(Path dir, int port, String heap) {
+    private LocalKafka(Path dir, int port, String heap, boolean forTests) {
         this.dir = dir;
         this.port = port;
         this.heap = heap;
-    }
-
-    /** Formats a new storage directory and starts the broker with a 512 MiB heap; returns once it answers. */
-    public static LocalKafka start() {
-        return start("512m");
+        this.forTests = forTests;
     }
 
     /**
-     * @param heap the child JVM's heap, such as {@code 1g}
+     * Formats a new storage directory and starts a broker for tests (512 MiB heap, serial GC and the C1 compiler only,
+     * to start fast and leave the CPU to the tests); returns once it answers.
      */
-    public static LocalKafka start(String heap) {
+    public static LocalKafka start() {
+        return start("512m", true);
+    }
+
+    /** A broker for benchmarks: the JVM's default collector and compilers, as Kafka runs in production. */
+    public static LocalKafka startForBenchmarks(String heap) {
+        return start(heap, false);
+    }
+
+    private static LocalKafka start(String heap, boolean forTests) {
         try {
             Path dir = Files.createTempDirectory("sluice-kafka");
             int port = freePort();
@@ -53,7 +60,7 @@ public final class LocalKafka implements AutoCloseable {
             try (var w = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
                 ServerProperties.of(dir.resolve("logs"), port, controllerPort).store(w, "Sluice test broker");
             }
-            LocalKafka kafka = new LocalKafka(dir, port, heap);
+            LocalKafka kafka = new LocalKafka(dir, port, heap, forTests);
             kafka.format(config);
             kafka.startAgain();
             return kafka;
@@ -159,11 +166,11 @@ public final class LocalKafka implements AutoCloseable {
 
     private ProcessBuilder java(String log, String main, String... args) {
         List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xms" + heap,
-                "-Xmx" + heap,
-                "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xms" + heap, "-Xmx" + heap));
+        if (forTests) {
+            cmd.addAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        }
+        cmd.addAll(List.of(
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
                 "-Dorg.slf4j.simpleLogger.log.kafka.server.KafkaRaftServer=info",
                 "-cp",

@@ -38,6 +38,9 @@ final class AtLeastOnceDelivery implements Delivery {
      */
     @Override
     public boolean complete(List<ConsumedEvent> batch, List<CompletableFuture<?>> sends) {
+        if (!sends.isEmpty()) {
+            producer.flush(); // sends what waits for more (a linger) now: the batch is complete
+        }
         CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
         try {
             consumer.commitSync();
