@@ -16,6 +16,12 @@ public interface TransactionalProducer extends AutoCloseable {
     CompletableFuture<SendResult> send(String topic, Event event);
 
     /**
+     * Sends within the open transaction without a future; {@code callback} gets null or the error. A failed send makes
+     * {@link #commit} fail.
+     */
+    void send(String topic, Event event, Producer.SendCallback callback);
+
+    /**
      * Commits the transaction together with these offsets (the next offset to read per partition) of {@code
      * consumer}'s group.
      *

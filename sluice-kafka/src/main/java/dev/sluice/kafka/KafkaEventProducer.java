@@ -10,7 +10,6 @@ import dev.sluice.broker.UnknownTopicException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * The SPI producer over Kafka's. Keys pick partitions with Kafka's own partitioner (murmur2, as the embedded broker);
@@ -19,23 +18,22 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 final class KafkaEventProducer implements Producer {
     private final KafkaProducer<byte[], byte[]> producer;
     private final TopicCatalog topics;
-    private final KafkaUrl url;
+    private final RecordSender sender;
 
     KafkaEventProducer(ClientSettings settings, ProducerConfig config, TopicCatalog topics) {
         this.producer = new KafkaProducer<>(settings.producer(config, null));
         this.topics = topics;
-        this.url = settings.url();
+        this.sender = new RecordSender(producer, topics, settings.url());
     }
 
     @Override
     public CompletableFuture<SendResult> send(String topic, Event event) {
-        try {
-            topics.partitions(topic);
-        } catch (BrokerException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        return send(new ProducerRecord<>(
-                topic, null, event.timestamp(), event.key(), event.value(), KafkaRecords.headers(event)));
+        return sender.send(topic, null, event);
+    }
+
+    @Override
+    public void send(String topic, Event event, SendCallback callback) {
+        sender.send(topic, event, callback);
     }
 
     @Override
@@ -48,30 +46,7 @@ final class KafkaEventProducer implements Producer {
         } catch (BrokerException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return send(new ProducerRecord<>(
-                tp.topic(),
-                tp.partition(),
-                event.timestamp(),
-                event.key(),
-                event.value(),
-                KafkaRecords.headers(event)));
-    }
-
-    private CompletableFuture<SendResult> send(ProducerRecord<byte[], byte[]> record) {
-        CompletableFuture<SendResult> result = new CompletableFuture<>();
-        try {
-            producer.send(record, (meta, error) -> {
-                if (error != null) {
-                    result.completeExceptionally(KafkaErrors.translate(error, "sending to " + record.topic(), url));
-                } else {
-                    result.complete(new SendResult(
-                            new TopicPartition(meta.topic(), meta.partition()), meta.offset(), meta.timestamp()));
-                }
-            });
-        } catch (RuntimeException e) {
-            result.completeExceptionally(KafkaErrors.translate(e, "sending to " + record.topic(), url));
-        }
-        return result;
+        return sender.send(tp.topic(), tp.partition(), event);
     }
 
     @Override

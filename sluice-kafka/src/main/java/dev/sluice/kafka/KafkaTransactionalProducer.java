@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 
@@ -24,13 +23,13 @@ import org.apache.kafka.common.errors.ProducerFencedException;
  */
 final class KafkaTransactionalProducer implements TransactionalProducer {
     private final KafkaProducer<byte[], byte[]> producer;
-    private final TopicCatalog topics;
+    private final RecordSender sender;
     private final KafkaUrl url;
     private boolean open;
 
     KafkaTransactionalProducer(ClientSettings settings, String id, TopicCatalog topics) {
         this.producer = new KafkaProducer<>(settings.producer(ProducerConfig.defaults(), id));
-        this.topics = topics;
+        this.sender = new RecordSender(producer, topics, settings.url());
         this.url = settings.url();
         try {
             producer.initTransactions();
@@ -48,27 +47,12 @@ final class KafkaTransactionalProducer implements TransactionalProducer {
 
     @Override
     public CompletableFuture<SendResult> send(String topic, Event event) {
-        try {
-            topics.partitions(topic);
-        } catch (BrokerException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        CompletableFuture<SendResult> result = new CompletableFuture<>();
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(
-                topic, null, event.timestamp(), event.key(), event.value(), KafkaRecords.headers(event));
-        try {
-            producer.send(record, (meta, error) -> {
-                if (error != null) {
-                    result.completeExceptionally(KafkaErrors.translate(error, "sending to " + topic, url));
-                } else {
-                    result.complete(new SendResult(
-                            new TopicPartition(meta.topic(), meta.partition()), meta.offset(), meta.timestamp()));
-                }
-            });
-        } catch (RuntimeException e) {
-            result.completeExceptionally(KafkaErrors.translate(e, "sending to " + topic, url));
-        }
-        return result;
+        return sender.send(topic, null, event);
+    }
+
+    @Override
+    public void send(String topic, Event event, dev.sluice.broker.Producer.SendCallback callback) {
+        sender.send(topic, event, callback);
     }
 
     @Override

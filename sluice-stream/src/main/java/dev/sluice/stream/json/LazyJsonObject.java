@@ -22,7 +22,8 @@ import java.util.Set;
  * change it in place. Owned by one thread; not thread-safe.
  */
 final class LazyJsonObject extends AbstractMap<String, Object> {
-    private static final Object UNREAD = new Object();
+    /** A JSON null that was read; a Java null in {@code values} means not read yet (no fill per object). */
+    private static final Object NULL = new Object();
     /** Per field: the offsets of its name's opening quote, of the end of the name, of its value and the value's end. */
     private static final int SLOTS = 4;
 
@@ -122,7 +123,6 @@ final class LazyJsonObject extends AbstractMap<String, Object> {
         object.hashes = hashes;
         object.names = names;
         object.values = new Object[n];
-        Arrays.fill(object.values, UNREAD);
         if (object.hasRepeatedName()) {
             object.decodeAll(); // rare; let the map apply "first position, last value" as Jackson does
         }
@@ -189,14 +189,15 @@ final class LazyJsonObject extends AbstractMap<String, Object> {
 
     private Object value(int i) {
         Object v = values[i];
-        if (v == UNREAD) {
+        if (v == null) {
             v = new JsonReader(bytes, offsets[i * SLOTS + 2], offsets[i * SLOTS + 3]).decode();
-            values[i] = v;
+            values[i] = v == null ? NULL : v;
             if (v instanceof Map || v instanceof List) {
                 markChanged(i);
             }
+            return v;
         }
-        return v;
+        return v == NULL ? null : v;
     }
 
     private void markChanged(int i) {
@@ -234,8 +235,8 @@ final class LazyJsonObject extends AbstractMap<String, Object> {
         }
         int i = indexOf(key);
         if (i >= 0) {
-            Object old = values[i] == UNREAD ? get(key) : values[i];
-            values[i] = value;
+            Object old = value(i);
+            values[i] = value == null ? NULL : value;
             markChanged(i);
             return old;
         }
@@ -301,7 +302,7 @@ final class LazyJsonObject extends AbstractMap<String, Object> {
                 if (changed[i]) {
                     out.write(bytes, nameStart, offsets[i * SLOTS + 1] - nameStart);
                     out.write(':');
-                    JsonWriter.value(out, values[i]);
+                    JsonWriter.value(out, values[i] == NULL ? null : values[i]);
                 } else {
                     out.write(bytes, nameStart, offsets[i * SLOTS + 3] - nameStart);
                 }

@@ -6,7 +6,6 @@ import dev.sluice.broker.Consumer;
 import dev.sluice.broker.Event;
 import dev.sluice.broker.Producer;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * Outputs through the pipeline's shared producer; offsets committed once every output is acknowledged. A crash
@@ -16,6 +15,8 @@ final class AtLeastOnceDelivery implements Delivery {
     private final Producer producer;
     private final Consumer consumer;
     private final Metrics metrics;
+    private final SendErrors errors = new SendErrors();
+    private boolean sent;
 
     AtLeastOnceDelivery(Producer producer, Consumer consumer, Metrics metrics) {
         this.producer = producer;
@@ -24,11 +25,15 @@ final class AtLeastOnceDelivery implements Delivery {
     }
 
     @Override
-    public void begin() {}
+    public void begin() {
+        errors.clear();
+        sent = false;
+    }
 
     @Override
-    public CompletableFuture<?> send(String topic, Event event) {
-        return producer.send(topic, event);
+    public void send(String topic, Event event) {
+        sent = true;
+        producer.send(topic, event, errors);
     }
 
     /**
@@ -37,11 +42,11 @@ final class AtLeastOnceDelivery implements Delivery {
      * batch, or the batch is delivered again to the partition's next owner, as at-least-once allows.
      */
     @Override
-    public boolean complete(List<ConsumedEvent> batch, List<CompletableFuture<?>> sends) {
-        if (!sends.isEmpty()) {
-            producer.flush(); // sends what waits for more (a linger) now: the batch is complete
+    public boolean complete(List<ConsumedEvent> batch) {
+        if (sent) {
+            producer.flush(); // sends at once what would wait for more (a linger), and waits for every acknowledgement
         }
-        CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
+        errors.check();
         try {
             consumer.commitSync();
             return true;

@@ -3,22 +3,24 @@ package dev.sluice.stream.runtime;
 import dev.sluice.broker.ConsumedEvent;
 import dev.sluice.broker.Event;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * How a stage task's outputs and consumed offsets reach the broker, batch by batch: {@link #begin}, {@link #send}
- * the batch's outputs and dead letters, then {@link #complete}. Owned by the task's thread.
+ * the batch's outputs and dead letters, then {@link #complete}. Sends take no future each: the batch is complete when
+ * the producer has flushed, and a failed send fails the batch. Owned by the task's thread.
  */
 interface Delivery extends AutoCloseable {
     void begin();
 
-    CompletableFuture<?> send(String topic, Event event);
+    void send(String topic, Event event);
 
     /**
      * Waits for the sends, then commits the batch's offsets. Returns false if the batch was not committed and will be
      * read again (the group moved a partition, or a transaction was aborted).
+     *
+     * @throws java.util.concurrent.CompletionException if a send failed (at-least-once: the task stops)
      */
-    boolean complete(List<ConsumedEvent> batch, List<CompletableFuture<?>> sends);
+    boolean complete(List<ConsumedEvent> batch);
 
     @Override
     default void close() {}

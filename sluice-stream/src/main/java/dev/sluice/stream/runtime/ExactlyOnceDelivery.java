@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
@@ -23,6 +22,7 @@ final class ExactlyOnceDelivery implements Delivery {
     private final Consumer consumer;
     private final Metrics metrics;
     private boolean open;
+    private final SendErrors errors = new SendErrors();
 
     ExactlyOnceDelivery(TransactionalProducer producer, Consumer consumer, Metrics metrics) {
         this.producer = producer;
@@ -33,20 +33,20 @@ final class ExactlyOnceDelivery implements Delivery {
     @Override
     public void begin() {
         producer.begin();
+        errors.clear();
         open = true;
     }
 
     @Override
-    public CompletableFuture<?> send(String topic, Event event) {
-        return producer.send(topic, event);
+    public void send(String topic, Event event) {
+        producer.send(topic, event, errors);
     }
 
     @Override
-    public boolean complete(List<ConsumedEvent> batch, List<CompletableFuture<?>> sends) {
+    public boolean complete(List<ConsumedEvent> batch) {
         open = false;
         try {
-            CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
-            producer.commit(positions(batch), consumer);
+            producer.commit(positions(batch), consumer); // flushes; fails if any send of the transaction failed
             return true;
         } catch (CompletionException | CommitFailedException e) {
             producer.abort();

@@ -112,6 +112,9 @@ public final class PipelineRun implements AutoCloseable {
                 stageThreads.add(thread(task, "sluice-" + s.spec().name() + "-" + i));
             }
         }
+        if (plan.sources().isEmpty()) {
+            return; // no positions to keep: the positions topic is not needed
+        }
         SourcePositions positions = new SourcePositions(broker, producer);
         for (PipelinePlan.SourcePlan s : plan.sources()) {
             Metrics m = metrics.computeIfAbsent(s.spec().name(), k -> new Metrics());

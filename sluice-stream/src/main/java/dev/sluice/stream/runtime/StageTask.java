@@ -16,7 +16,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * One task of a stage, on its own thread: a member of the stage's consumer group. For each polled batch it runs the
@@ -83,9 +82,8 @@ final class StageTask implements Runnable {
                 List<ConsumedEvent> events = consumer.poll(Duration.ofMillis(200));
                 if (!events.isEmpty()) {
                     delivery.begin();
-                    List<CompletableFuture<?>> sends = new ArrayList<>();
-                    if (process(events, sends)) {
-                        delivery.complete(events, sends);
+                    if (process(events)) {
+                        delivery.complete(events);
                     }
                 }
             }
@@ -128,7 +126,7 @@ final class StageTask implements Runnable {
     }
 
     /** Returns false if the task was stopped before the batch was fully delivered (then nothing is committed). */
-    private boolean process(List<ConsumedEvent> events, List<CompletableFuture<?>> acks) throws InterruptedException {
+    private boolean process(List<ConsumedEvent> events) throws InterruptedException {
         List<StreamRecord> forSink = new ArrayList<>();
         for (ConsumedEvent e : events) {
             metrics.in.increment();
@@ -136,7 +134,7 @@ final class StageTask implements Runnable {
             try {
                 chain.accept(StreamRecord.of(e));
             } catch (RuntimeException error) {
-                acks.add(deadLetter(e, stepNames.get(runningStep), error));
+                deadLetter(e, stepNames.get(runningStep), error);
                 continue;
             }
             for (StreamRecord r : outputs) {
@@ -144,19 +142,19 @@ final class StageTask implements Runnable {
                     forSink.add(r);
                 } else {
                     String topic = r.destination() != null ? r.destination() : plan.outputTopic();
-                    acks.add(delivery.send(topic, new Event(r.key(), r.valueBytes(), r.headers(), r.timestamp())));
+                    delivery.send(topic, new Event(r.key(), r.valueBytes(), r.headers(), r.timestamp()));
                     metrics.out.increment();
                 }
             }
         }
-        return sink == null || forSink.isEmpty() || deliver(forSink, acks);
+        return sink == null || forSink.isEmpty() || deliver(forSink);
     }
 
     /**
      * Writes to the sink, retrying a sink that is down until it comes back (or the task stops), and dead-lettering
      * records the sink refuses. Returns false if stopped before the records were written.
      */
-    private boolean deliver(List<StreamRecord> records, List<CompletableFuture<?>> acks) throws InterruptedException {
+    private boolean deliver(List<StreamRecord> records) throws InterruptedException {
         int attempt = 0;
         while (true) {
             try {
@@ -175,7 +173,7 @@ final class StageTask implements Runnable {
                 } else if (records.size() > 1) {
                     // find the refused ones: write each record on its own
                     for (StreamRecord r : records) {
-                        if (!deliver(List.of(r), acks)) {
+                        if (!deliver(List.of(r))) {
                             return false;
                         }
                     }
@@ -187,7 +185,7 @@ final class StageTask implements Runnable {
                     }
                 } else {
                     StreamRecord r = records.get(0);
-                    acks.add(deadLetter(r.origin(), "sink", e));
+                    deadLetter(r.origin(), "sink", e);
                     return true;
                 }
             } catch (RuntimeException e) {
@@ -196,11 +194,10 @@ final class StageTask implements Runnable {
         }
     }
 
-    private CompletableFuture<?> deadLetter(ConsumedEvent origin, String step, Throwable error) {
+    private void deadLetter(ConsumedEvent origin, String step, Throwable error) {
         metrics.deadLettered.increment();
         metrics.lastError.set(step + ": " + error.getMessage());
-        return delivery.send(
-                plan.deadLetterTopic(), DeadLetters.of(origin, plan.spec().name(), step, error, clock.millis()));
+        delivery.send(plan.deadLetterTopic(), DeadLetters.of(origin, plan.spec().name(), step, error, clock.millis()));
     }
 
     private boolean sleep(long ms) throws InterruptedException {

@@ -38,7 +38,7 @@ class BrokenYamlTest {
                         "unknown top-level key",
                         HEAD + "stagse: []\n",
                         "shop.yaml:5:1: unknown key 'stagse' in the pipeline file. Did you mean 'stages'? Known keys:"
-                                + " pipeline, broker, topics, sources, stages, sinks."),
+                                + " pipeline, broker, kafka, topics, sources, stages, sinks."),
                 Arguments.of(
                         "missing pipeline name",
                         "topics: {}\n",
@@ -123,7 +123,26 @@ class BrokenYamlTest {
                         "connector in a stage",
                         HEAD + "stages:\n  - {name: tidy, from: orders, type: collect}\n",
                         "shop.yaml:6:32: stage 'tidy' has a 'type': connectors belong under 'sinks'; a stage writes to a"
-                                + " topic with 'to'."));
+                                + " topic with 'to'."),
+                Arguments.of(
+                        "unknown guarantee",
+                        HEAD + "stages:\n  - {name: tidy, from: orders, to: clean, guarantee: exactly_once}\n",
+                        "shop.yaml:6:54: stage 'tidy': guarantee 'exactly_once' is not one of at-least-once,"
+                                + " exactly-once."),
+                Arguments.of(
+                        "create that is not a boolean",
+                        "pipeline: shop\ntopics:\n  orders: {create: maybe}\n",
+                        "shop.yaml:3:20: 'create' of topic orders is true or false."),
+                Arguments.of(
+                        "replication factor that is not a number",
+                        "pipeline: shop\ntopics:\n  orders: {replication-factor: three}\n",
+                        "shop.yaml:3:3: Invalid value 'three' for replication.factor of topic 'orders': write a whole"
+                                + " number of copies, such as 3."),
+                Arguments.of(
+                        "kafka setting with a list",
+                        "pipeline: shop\nkafka:\n  bootstrap: [a, b]\n",
+                        "shop.yaml:3:14: kafka setting 'bootstrap' needs a single value, such as 'linger.ms: 5' or"
+                                + " 'security.protocol: SASL_SSL'."));
     }
 
     @ParameterizedTest(name = "{0}")
