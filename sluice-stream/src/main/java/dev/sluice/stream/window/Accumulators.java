@@ -1,0 +1,330 @@
+package dev.sluice.stream.window;
+
+import com.tdunning.math.stats.MergingDigest;
+import com.tdunning.math.stats.TDigest;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** The accumulators behind {@link Aggregations}. Values that do not fit (text for sum) are skipped. */
+final class Accumulators {
+    private Accumulators() {}
+
+    static final class Count implements Accumulator {
+        private long n;
+
+        @Override
+        public void add(Object value, long timestamp) {
+            if (value != null) {
+                n++;
+            }
+        }
+
+        @Override
+        public void merge(Accumulator other) {
+            n += ((Count) other).n;
+        }
+
+        @Override
+        public Object result() {
+            return n;
+        }
+    }
+
+    /** Integers sum exactly as a long; any floating-point value turns the sum into a double. */
+    static final class Sum implements Accumulator {
+        private long whole;
+        private double fraction;
+        private boolean isDouble;
+
+        @Override
+        public void add(Object value, long timestamp) {
+            if (value instanceof Number n) {
+                if (n instanceof Integer || n instanceof Long || n instanceof Short || n instanceof Byte) {
+                    whole += n.longValue();
+                } else {
+                    fraction += n.doubleValue();
+                    isDouble = true;
+                }
+            }
+        }
+
+        @Override
+        public void merge(Accumulator other) {
+            Sum o = (Sum) other;
+            whole += o.whole;
+            fraction += o.fraction;
+            isDouble |= o.isDouble;
+        }
+
+        @Override
+        public Object result() {
+            return isDouble ? (Object) (whole + fraction) : (Object) whole;
+        }
+    }
+
+    static final class Avg implements Accumulator {
+        private double sum;
+        private long n;
+
+        @Override
+        public void add(Object value, long timestamp) {
+            if (value instanceof Number v) {
+                sum += v.doubleValue();
+                n++;
+            }
+        }
+
+        @Override
+        public void merge(Accumulator other) {
+            Avg o = (Avg) other;
+            sum += o.sum;
+            n += o.n;
+        }
+
+        @Override
+        public Object result() {
+            return n == 0 ? null : sum / n;
+        }
+    }
+
+    /** min or max: numbers by value, anything else by its text. */
+    static final class Extreme implements Accumulator {
+        private final boolean min;
+        private Object best;
+
+        Extreme(boolean min) {
+            this.min = min;
+        }
+
+        @Override
+        public void add(Object value, long timestamp) {
+            if (value != null && (best == null || (min ? compare(value, best) < 0 : compare(value, best) > 0))) {
+                best = value;
+            }
+        }
+
+        @Override
+        public void merge(Accumulator other) {
+            add(((Extreme) other).best, 0);
+        }
+
+        @Override
+        public Object result() {
+            return best;
+        }
+
+        private static int compare(Object a, Object b) {
+            if (a instanceof Number x && b instanceof Number y) {
+                return Double.compare(x.doubleValue(), y.doubleValue());
+            }
+            return a.toString().compareTo(b.toString());
+        }
+    }
+
+    /** Exact: every distinct value is kept. */
+    static final class Distinct implements Accumulator {
+        private final Set<Object> seen = new HashSet<>();
+
+        @Override
+        public void add(Object value, long timestamp) {
+            if (value != null) {
+                seen.add(normalize(value));
+            }
+        }
+
+        @Override
+        public void merge(Accumulator other) {
+            seen.addAll(((Distinct) other).seen);
+        }
+
+        @Override
+        public Object result() {
+            return (long) seen.size();
+        }
+    }
+
+    /**
+     * HyperLogLog with 2^14 one-byte registers (16 KiB per window and key, about 0.8% standard error), with linear
+     * counting for small cardinalities.
+     */
+    static final class ApproxDistinct implements Accumulator {
+        private static final int P = 14;
+        private static final int M = 1 << P;
+        private final byte[] registers = new byte[M];
+
+        @Override
+        public void add(Object value, long timestamp) {
+            if (value == null) {
+                return;
+            }
+            long h = hash(normalize(value).toString());
+            int index = (int) (h >>> (64 - P));
+            int rank = Long.numberOfLeadingZeros((h << P) | (1L << (P - 1))) + 1;
+            if (rank > registers[index]) {
+                registers[index] = (byte) rank;
+            }
+        }
+
+        @Override
+        public void merge(Accumulator other) {
+            byte[] o = ((ApproxDistinct) other).registers;
+            for (int i = 0; i < M; i++) {
+                registers[i] = (byte) Math.max(registers[i], o[i]);
+            }
+        }
+
+        @Override
+        public Object result() {
+            double sum = 0;
+            int zeros = 0;
+            for (byte r : registers) {
+                sum += 1.0 / (1L << r);
+                if (r == 0) {
+                    zeros++;
+                }
+            }
+            double alpha = 0.7213 / (1 + 1.079 / M);
+            double estimate = alpha * M * M / sum;
+            if (estimate <= 2.5 * M && zeros > 0) {
+                estimate = M * Math.log((double) M / zeros);
+            }
+            return Math.round(estimate);
+        }
+
+        /** FNV-1a over the UTF-8 bytes, then MurmurHash3's 64-bit finalizer to spread the bits. */
+        private static long hash(String s) {
+            long h = 0xcbf29ce484222325L;
+            for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
+                h ^= b & 0xff;
+                h *= 0x100000001b3L;
+            }
+            h ^= h >>> 33;
+            h *= 0xff51afd7ed558ccdL;
+            h ^= h >>> 33;
+            h *= 0xc4ceb9fe1a85ec53L;
+            h ^= h >>> 33;
+            return h;
+        }
+    }
+
+    /** A t-digest (compression 100): percentiles within a fraction of a percent, tightest in the tails. */
+    static final class Percentile implements Accumulator {
+        private final double quantile;
+        private final TDigest digest = new MergingDigest(100);
+
+        Percentile(double quantile) {
+            this.quantile = quantile;
+        }
+
+        @Override
+        public void add(Object value, long timestamp) {
+            if (value instanceof Number n) {
+                digest.add(n.doubleValue());
+            }
+        }
+
+        @Override
+        public void merge(Accumulator other) {
+            digest.add(((Percentile) other).digest);
+        }
+
+        @Override
+        public Object result() {
+            return digest.size() == 0 ? null : digest.quantile(quantile);
+        }
+    }
+
+    /** first: the value with the earliest event time; last: the latest (ties: the one added first, or last). */
+    static final class FirstLast implements Accumulator {
+        private final boolean first;
+        private Object value;
+        private long at;
+        private boolean any;
+
+        FirstLast(boolean first) {
+            this.first = first;
+        }
+
+        @Override
+        public void add(Object v, long timestamp) {
+            if (v != null && (!any || (first ? timestamp < at : timestamp >= at))) {
+                value = v;
+                at = timestamp;
+                any = true;
+            }
+        }
+
+        @Override
+        public void merge(Accumulator other) {
+            FirstLast o = (FirstLast) other;
+            if (o.any) {
+                add(o.value, o.at);
+            }
+        }
+
+        @Override
+        public Object result() {
+            return value;
+        }
+    }
+
+    /** The n most frequent values, as [{value, count}], most frequent first (ties by value). */
+    static final class Top implements Accumulator {
+        private final int n;
+        private final Map<Object, Long> counts = new HashMap<>();
+
+        Top(int n) {
+            this.n = n;
+        }
+
+        @Override
+        public void add(Object value, long timestamp) {
+            if (value != null) {
+                counts.merge(normalize(value), 1L, Long::sum);
+            }
+        }
+
+        @Override
+        public void merge(Accumulator other) {
+            ((Top) other).counts.forEach((v, c) -> counts.merge(v, c, Long::sum));
+        }
+
+        @Override
+        public Object result() {
+            List<Map.Entry<Object, Long>> entries = new ArrayList<>(counts.entrySet());
+            entries.sort(Map.Entry.<Object, Long>comparingByValue(Comparator.reverseOrder())
+                    .thenComparing(e -> e.getKey().toString()));
+            List<Map<String, Object>> out = new ArrayList<>();
+            for (Map.Entry<Object, Long> e : entries.subList(0, Math.min(n, entries.size()))) {
+                Map<String, Object> item = new LinkedHashMap<>();
+                item.put("value", e.getKey());
+                item.put("count", e.getValue());
+                out.add(item);
+            }
+            return out;
+        }
+    }
+
+    /** 1, 1L and 1.0 are the same value; 1.5 stays a double. */
+    static Object normalize(Object value) {
+        if (value instanceof Number n) {
+            return isWhole(n) ? (Object) n.longValue() : (Object) n.doubleValue();
+        }
+        return value;
+    }
+
+    private static boolean isWhole(Number n) {
+        if (n instanceof Integer || n instanceof Long || n instanceof Short || n instanceof Byte) {
+            return true;
+        }
+        double d = n.doubleValue();
+        return d == Math.rint(d) && !Double.isInfinite(d) && Math.abs(d) < 9.0e15;
+    }
+}

@@ -1,0 +1,71 @@
+package dev.sluice.stream.window;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Event-time progress of one task's inputs. Each input (a partition) reports the largest event time it has seen; its
+ * watermark is that minus the allowed out-of-orderness. The task's watermark is the minimum over inputs that are not
+ * idle (no event for {@code idleTimeoutMs} of processing time), so one silent partition does not hold every window
+ * open; when all are idle it is the largest of them. It never goes back. Owned by one thread.
+ */
+public final class Watermarks {
+    /** No event time yet. */
+    public static final long NONE = Long.MIN_VALUE;
+
+    private final long outOfOrdernessMs;
+    private final long idleTimeoutMs;
+    private final Map<Object, Input> inputs = new HashMap<>();
+    private long current = NONE;
+
+    private static final class Input {
+        long maxTimestamp = NONE;
+        long lastEventAt;
+    }
+
+    public Watermarks(long outOfOrdernessMs, long idleTimeoutMs) {
+        if (outOfOrdernessMs < 0 || idleTimeoutMs <= 0) {
+            throw new IllegalArgumentException("out-of-orderness must be >= 0 and the idle timeout > 0");
+        }
+        this.outOfOrdernessMs = outOfOrdernessMs;
+        this.idleTimeoutMs = idleTimeoutMs;
+    }
+
+    /** An input this task reads, known before its first event (so it holds the watermark back until it speaks). */
+    public void register(Object input, long nowMs) {
+        inputs.computeIfAbsent(input, k -> {
+            Input i = new Input();
+            i.lastEventAt = nowMs;
+            return i;
+        });
+    }
+
+    public void forget(Object input) {
+        inputs.remove(input);
+    }
+
+    public void onEvent(Object input, long timestamp, long nowMs) {
+        Input i = inputs.computeIfAbsent(input, k -> new Input());
+        i.maxTimestamp = Math.max(i.maxTimestamp, timestamp);
+        i.lastEventAt = nowMs;
+    }
+
+    /** The watermark at processing time {@code nowMs}: every event still to come is expected at or after it. */
+    public long current(long nowMs) {
+        long activeMin = Long.MAX_VALUE;
+        long idleMax = NONE;
+        boolean anyActive = false;
+        for (Input i : inputs.values()) {
+            long mark = i.maxTimestamp == NONE ? NONE : i.maxTimestamp - outOfOrdernessMs;
+            if (nowMs - i.lastEventAt >= idleTimeoutMs) {
+                idleMax = Math.max(idleMax, mark);
+            } else {
+                anyActive = true;
+                activeMin = Math.min(activeMin, mark);
+            }
+        }
+        long candidate = anyActive ? activeMin : idleMax;
+        current = Math.max(current, candidate);
+        return current;
+    }
+}

@@ -1,0 +1,66 @@
+package dev.sluice.stream.window;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How events are grouped in event time. Tumbling and hopping windows are fixed and aligned to the epoch; session
+ * windows grow with their events and merge when a gap closes.
+ */
+public sealed interface Windowing {
+    /** The fixed windows an event at {@code timestamp} belongs to; a session window is its own event's {@code [t, t + gap)}. */
+    List<Window> assign(long timestamp);
+
+    /** Back-to-back windows of {@code size}: each event is in exactly one. */
+    record Tumbling(long size) implements Windowing {
+        public Tumbling {
+            positive(size, "size");
+        }
+
+        @Override
+        public List<Window> assign(long timestamp) {
+            long start = timestamp - Math.floorMod(timestamp, size);
+            return List.of(new Window(start, start + size));
+        }
+    }
+
+    /** Windows of {@code size} starting every {@code advance}: an event is in {@code size / advance} of them. */
+    record Hopping(long size, long advance) implements Windowing {
+        public Hopping {
+            positive(size, "size");
+            positive(advance, "advance");
+            if (advance > size) {
+                throw new IllegalArgumentException(
+                        "a hopping window's advance (" + advance + " ms) must not exceed its size (" + size + " ms)");
+            }
+        }
+
+        @Override
+        public List<Window> assign(long timestamp) {
+            List<Window> windows = new ArrayList<>();
+            long last = timestamp - Math.floorMod(timestamp, advance);
+            for (long start = last; start > timestamp - size; start -= advance) {
+                windows.add(0, new Window(start, start + size));
+            }
+            return windows;
+        }
+    }
+
+    /** Activity separated by less than {@code gap}: a window closes when no event came for {@code gap}. */
+    record Session(long gap) implements Windowing {
+        public Session {
+            positive(gap, "gap");
+        }
+
+        @Override
+        public List<Window> assign(long timestamp) {
+            return List.of(new Window(timestamp, timestamp + gap));
+        }
+    }
+
+    private static void positive(long ms, String what) {
+        if (ms <= 0) {
+            throw new IllegalArgumentException("a window " + what + " must be positive, got " + ms + " ms");
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package dev.sluice.stream.window;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AggregationsTest {
+    @Test
+    void shouldEstimateLargeDistinctCountsWithinTwoPercent() {
+        Accumulator a = Aggregations.parse("users", "approx_count_distinct(u)").newAccumulator();
+        Accumulator b = Aggregations.parse("users", "approx_count_distinct(u)").newAccumulator();
+        for (int i = 0; i < 1_000_000; i++) {
+            (i % 2 == 0 ? a : b).add("user-" + i, i);
+            a.add("user-" + (i % 1000), i); // repeats change nothing
+        }
+        a.merge(b);
+        assertThat(((Number) a.result()).doubleValue()).isCloseTo(1_000_000, within(20_000.0));
+        Accumulator small = Aggregations.parse("u", "approx_count_distinct(u)").newAccumulator();
+        for (int i = 0; i < 100; i++) {
+            small.add(i % 37, i);
+        }
+        assertThat(small.result()).isEqualTo(37L);
+    }
+
+    @Test
+    void shouldComputePercentilesAndTopValues() {
+        Accumulator p99 = Aggregations.parse("p99", "percentile(latency, 99)").newAccumulator();
+        for (int i = 0; i < 10_000; i++) {
+            p99.add(i, i);
+        }
+        assertThat((Double) p99.result()).isCloseTo(9_900, within(15.0));
+        Accumulator top = Aggregations.parse("pages", "top(page, 2)").newAccumulator();
+        for (String page : List.of("/a", "/b", "/a", "/c", "/b", "/a")) {
+            top.add(page, 0);
+        }
+        assertThat(top.result())
+                .isEqualTo(List.of(Map.of("value", "/a", "count", 3L), Map.of("value", "/b", "count", 2L)));
+    }
+
+    @Test
+    void shouldKeepIntegerSumsExactAndTreatOneAndOnePointZeroAsOneValue() {
+        Accumulator sum = Aggregations.parse("s", "sum(v)").newAccumulator();
+        sum.add(Long.MAX_VALUE / 2, 0);
+        sum.add(Long.MAX_VALUE / 2, 0);
+        assertThat(sum.result()).isEqualTo(Long.MAX_VALUE - 1);
+        Accumulator distinct = Aggregations.parse("d", "count_distinct(v)").newAccumulator();
+        distinct.add(1, 0);
+        distinct.add(1L, 0);
+        distinct.add(1.0, 0);
+        distinct.add(1.5, 0);
+        assertThat(distinct.result()).isEqualTo(2L);
+        Accumulator avg = Aggregations.parse("a", "avg(v)").newAccumulator();
+        assertThat(avg.result()).isNull();
+        avg.add("text is skipped", 0);
+        avg.add(3, 0);
+        assertThat(avg.result()).isEqualTo(3.0);
+    }
+
+    @Test
+    void shouldExplainBadCalls() {
+        assertThatThrownBy(() -> Aggregations.parse("n", "cnt()"))
+                .hasMessageStartingWith("unknown aggregation 'cnt' in 'n: cnt()'. Aggregations: count, sum,");
+        assertThatThrownBy(() -> Aggregations.parse("n", "count"))
+                .hasMessage("'n: count' is not an aggregation; write it as function(field), such as count(),"
+                        + " sum(amount) or percentile(latency, 99)");
+        assertThatThrownBy(() -> Aggregations.parse("p", "percentile(latency)"))
+                .hasMessage("percentile takes 2 arguments, got 1: write percentile(field, 99)");
+        assertThatThrownBy(() -> Aggregations.parse("p", "percentile(latency, 101)"))
+                .hasMessage("'p: percentile(latency, 101)': the percentile is from 0 to 100, got 101.0");
+        assertThatThrownBy(() -> Aggregations.parse("t", "top(page, two)"))
+                .hasMessage("'t: top(page, two)': 'two' is not a number");
+        assertThatThrownBy(() -> new Windowing.Hopping(60_000, 120_000))
+                .hasMessage("a hopping window's advance (120000 ms) must not exceed its size (60000 ms)");
+    }
+
+    @Test
+    void shouldNotLetAnIdlePartitionHoldTheWatermark() {
+        Watermarks w = new Watermarks(1_000, 5_000);
+        w.register("p0", 0);
+        w.register("p1", 0);
+        w.onEvent("p0", 10_000, 100);
+        assertThat(w.current(100)).as("p1 has said nothing yet").isEqualTo(Watermarks.NONE);
+        w.onEvent("p0", 20_000, 5_000);
+        assertThat(w.current(5_000)).as("p1 silent for 5 s: idle").isEqualTo(19_000);
+        w.onEvent("p1", 12_000, 6_000);
+        assertThat(w.current(6_000)).as("never goes back").isEqualTo(19_000);
+        w.onEvent("p1", 30_000, 7_000);
+        w.onEvent("p0", 25_000, 7_000);
+        assertThat(w.current(7_000)).isEqualTo(24_000);
+    }
+}
