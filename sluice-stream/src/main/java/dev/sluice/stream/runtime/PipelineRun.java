@@ -30,6 +30,9 @@ public final class PipelineRun implements AutoCloseable {
     private final List<Thread> stageThreads = new ArrayList<>();
     private final Map<String, Metrics> metrics = new LinkedHashMap<>();
     private final AtomicReference<String> failure = new AtomicReference<>();
+    /** Partition counts of the topics lag is measured on: looked up once (on Kafka, a description is four requests). */
+    private final Map<String, Integer> partitionCounts = new java.util.concurrent.ConcurrentHashMap<>();
+
     private volatile boolean stopped;
 
     private PipelineRun(PipelinePlan plan, Broker broker) {
@@ -162,7 +165,8 @@ public final class PipelineRun implements AutoCloseable {
                 .orElseThrow(() -> new IllegalArgumentException("no stage " + stage));
         List<TopicPartition> tps = new ArrayList<>();
         for (String topic : s.spec().from()) {
-            int n = broker.admin().describeTopic(topic).partitions().size();
+            int n = partitionCounts.computeIfAbsent(
+                    topic, t -> broker.admin().describeTopic(t).partitions().size());
             for (int p = 0; p < n; p++) {
                 tps.add(new TopicPartition(topic, p));
             }
