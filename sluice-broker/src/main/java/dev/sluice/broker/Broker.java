@@ -27,7 +27,8 @@ public interface Broker extends AutoCloseable {
     /**
      * A producer for exactly-once topic-to-topic stages. Give its consumers {@link ConsumerConfig#withReadCommitted}.
      *
-     * @param id names the producer's transactions; unique among the producers running at one time
+     * @param id names the producer's transactions (the backend adds a random part, so processes running the same
+     *     pipeline never share one)
      * @throws UnsupportedOperationException if this broker has no transactions
      */
     default TransactionalProducer transactionalProducer(String id) {

@@ -63,30 +63,29 @@ final class KafkaBroker implements Broker {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         long backoffMs = 250;
         for (int attempt = 1; ; attempt++) {
-            String why = probe(url).orElse(null);
-            if (why == null) {
-                long leftMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                try {
-                    client.describeCluster(
-                                    new DescribeClusterOptions().timeoutMs((int) Math.max(1, Math.min(leftMs, 10_000))))
-                            .nodes()
-                            .get();
-                    return;
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new BrokerUnavailableException("Interrupted while connecting to " + url + ".");
-                } catch (Exception e) {
-                    why = message(KafkaErrors.unwrap(e));
-                }
-            }
+            String why;
             long leftMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-            if (leftMs <= 0) {
+            try {
+                client.describeCluster(
+                                new DescribeClusterOptions().timeoutMs((int) Math.max(1, Math.min(leftMs, 5_000))))
+                        .nodes()
+                        .get();
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new BrokerUnavailableException("Interrupted while connecting to " + url + ".");
+            } catch (Exception e) {
+                // a plain TCP connection says more (refused, unknown host) than Kafka's timeout
+                why = probe(url).orElse(message(KafkaErrors.unwrap(e)));
+            }
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (left <= 0) {
                 throw new BrokerUnavailableException("Cannot reach Kafka at " + url + " within "
                         + Durations.format(timeoutMs) + ": " + why + ". Check that the broker is running and"
                         + " listening at " + url.bootstrapServers() + ", or wait longer with the kafka setting "
                         + ClientSettings.STARTUP_TIMEOUT + " (for example kafka: {startup-timeout: 5m}).");
             }
-            long sleep = Math.min(backoffMs, leftMs);
+            long sleep = Math.min(backoffMs, left);
             LOG.log(
                     System.Logger.Level.WARNING,
                     "Kafka at {0} is not reachable yet ({1}); attempt {2}, trying again in {3} ms, giving up after {4}",

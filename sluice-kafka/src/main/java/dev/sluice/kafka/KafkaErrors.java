@@ -58,7 +58,9 @@ final class KafkaErrors {
             return new CommitFailedException(
                     what + " failed: this consumer no longer owns the partition (the group rebalanced): " + detail, t);
         }
-        if (t instanceof InvalidOffsetException) {
+        if (t instanceof InvalidOffsetException
+                || t instanceof org.apache.kafka.clients.consumer.OffsetOutOfRangeException
+                || t instanceof org.apache.kafka.clients.consumer.NoOffsetForPartitionException) {
             return new OffsetOutOfRangeException(message, t);
         }
         if (t instanceof org.apache.kafka.common.errors.WakeupException) {
@@ -70,7 +72,7 @@ final class KafkaErrors {
         if (t instanceof AuthenticationException || t instanceof AuthorizationException) {
             return new BrokerException(message + " (check the SASL/TLS settings under kafka:)", t);
         }
-        if (t instanceof RetriableException) {
+        if (t instanceof RetriableException || t instanceof java.util.concurrent.TimeoutException) {
             return new BrokerUnavailableException(message, t);
         }
         if (t instanceof KafkaException) {

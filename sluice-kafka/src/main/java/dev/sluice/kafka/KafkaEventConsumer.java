@@ -154,12 +154,19 @@ final class KafkaEventConsumer implements Consumer {
     @Override
     public void seek(TopicPartition tp, long offset) {
         var k = kafka(tp);
-        long start = consumer.beginningOffsets(List.of(k)).get(k);
-        long end = consumer.endOffsets(List.of(k)).get(k);
+        long start = call(
+                "reading the offsets of " + tp,
+                () -> consumer.beginningOffsets(List.of(k)).get(k));
+        long end = call(
+                "reading the offsets of " + tp,
+                () -> consumer.endOffsets(List.of(k)).get(k));
         if (offset < start || offset > end) {
             throw OffsetOutOfRangeException.seek(tp, offset, start, end);
         }
-        consumer.seek(k, offset);
+        call("seeking " + tp, () -> {
+            consumer.seek(k, offset);
+            return null;
+        });
     }
 
     @Override

@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletionException;
 
 /**
  * Outputs, dead letters and the batch's offsets in one broker transaction per batch: readers with {@code
@@ -42,17 +41,26 @@ final class ExactlyOnceDelivery implements Delivery {
         producer.send(topic, event, errors);
     }
 
+    /**
+     * Commits the transaction. When the group moved on or the producer was fenced, the transaction is aborted and the
+     * batch is read again; when a send failed, the transaction is aborted and the failure stops the task, as in
+     * at-least-once (reading the batch again would fail the same way forever).
+     */
     @Override
     public boolean complete(List<ConsumedEvent> batch) {
         open = false;
         try {
+            errors.check(); // sends refused before they reached the broker, which the transaction does not know of
             producer.commit(positions(batch), consumer); // flushes; fails if any send of the transaction failed
             return true;
-        } catch (CompletionException | CommitFailedException e) {
+        } catch (CommitFailedException e) {
             producer.abort();
             metrics.lastError.set("transaction aborted, the batch is read again: " + e.getMessage());
             rewind(batch);
             return false;
+        } catch (RuntimeException e) {
+            producer.abort();
+            throw e;
         }
     }
 

@@ -101,16 +101,15 @@ public final class PipelineRun implements AutoCloseable {
             Metrics m = metrics.computeIfAbsent(s.spec().name(), k -> new Metrics());
             for (int i = 0; i < s.parallelism(); i++) {
                 Consumer consumer = broker.consumer(StageTask.consumerConfig(s));
+                Delivery delivery;
+                try {
+                    delivery = delivery(s, i, consumer, m);
+                } catch (RuntimeException e) {
+                    consumer.close();
+                    throw e;
+                }
                 StageTask task = new StageTask(
-                        s,
-                        i,
-                        delivery(s, i, consumer, m),
-                        consumer,
-                        m,
-                        options.backoff(),
-                        options.clock(),
-                        supervisor,
-                        stepContext);
+                        s, i, delivery, consumer, m, options.backoff(), options.clock(), supervisor, stepContext);
                 stages.add(task);
                 stageThreads.add(thread(task, "sluice-" + s.spec().name() + "-" + i));
             }
@@ -136,7 +135,7 @@ public final class PipelineRun implements AutoCloseable {
         if (!s.spec().exactlyOnce()) {
             return new AtLeastOnceDelivery(producer, consumer, m);
         }
-        String id = plan.spec().name() + "." + s.spec().name() + "-" + task + "-" + java.util.UUID.randomUUID();
+        String id = plan.spec().name() + "." + s.spec().name() + "-" + task;
         return new ExactlyOnceDelivery(broker.transactionalProducer(id), consumer, m);
     }
 
@@ -175,7 +174,11 @@ public final class PipelineRun implements AutoCloseable {
         Map<TopicPartition, Long> starts = broker.admin().startOffsets(tps);
         Map<TopicPartition, Long> committed = new LinkedHashMap<>();
         GroupDescription g = broker.admin().describeGroup(s.groupId());
-        g.partitions().forEach(p -> committed.put(p.topicPartition(), p.committed()));
+        g.partitions().forEach(p -> {
+            if (p.committed() >= 0) { // -1: owned but never committed; the lag counts from the start
+                committed.put(p.topicPartition(), p.committed());
+            }
+        });
         long lag = 0;
         for (TopicPartition tp : tps) {
             lag += Math.max(0, ends.get(tp) - committed.getOrDefault(tp, starts.get(tp)));

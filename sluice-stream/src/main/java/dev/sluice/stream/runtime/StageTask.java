@@ -212,23 +212,31 @@ final class StageTask implements Runnable {
         return false;
     }
 
+    /** Closes everything the task holds, each even if closing another failed. */
     private void close() {
         for (Step s : steps) {
-            s.close();
+            closeQuietly("closing step " + s.getClass().getSimpleName(), s::close);
         }
         if (sink != null) {
-            try {
-                sink.close();
-            } catch (Exception e) {
-                metrics.lastError.set("closing the sink: " + e.getMessage());
-            }
+            closeQuietly("closing the sink", sink::close);
         }
-        consumer.close();
-        delivery.close();
+        closeQuietly("closing the consumer", consumer::close);
+        closeQuietly("closing the producer", delivery::close);
     }
 
+    private void closeQuietly(String what, AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            metrics.lastError.set(what + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Asks the task to stop after its current batch (delivered and committed). No wakeup: a poll returns within 200 ms
+     * anyway, and a wakeup could land on the batch's commit instead and leave it uncommitted.
+     */
     void stop() {
         running = false;
-        consumer.wakeup();
     }
 }
