@@ -136,12 +136,17 @@ public final class LocalKafka implements AutoCloseable {
         }
     }
 
-    /** A cluster id as Kafka writes them: 16 random bytes in URL-safe base64 without padding. */
+    /** A cluster id as Kafka writes them: 16 random bytes in URL-safe base64 without padding, not starting with '-'. */
     private static String clusterId() {
-        UUID u = UUID.randomUUID();
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16);
-        b.putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
+        while (true) {
+            UUID u = UUID.randomUUID();
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16);
+            b.putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
+            String id = Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
+            if (!id.startsWith("-")) { // the storage tool would read an id starting with '-' as an option
+                return id;
+            }
+        }
     }
 
     /** Waits for the listener, then for the broker to register: a connection alone can precede readiness. */
