@@ -47,6 +47,12 @@ public final class RunCommand implements Callable<Integer> {
             description = "With --until-done: give up after this long (default: 10m).")
     String timeout;
 
+    @Option(
+            names = "--without-sources",
+            description = "Run only the stages and sinks: for the extra processes of a pipeline scaled out on Kafka,"
+                    + " so its sources run once.")
+    boolean withoutSources;
+
     @Option(names = "--quiet", description = "No live progress; only the summary.")
     boolean quiet;
 
@@ -56,6 +62,15 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PipelineSpec pipeline = PipelineFiles.load(file);
+        if (withoutSources) {
+            pipeline = new PipelineSpec(
+                    pipeline.name(),
+                    pipeline.broker(),
+                    pipeline.topics(),
+                    java.util.List.of(),
+                    pipeline.stages(),
+                    pipeline.brokerOptions());
+        }
         String url = PipelineFiles.brokerUrl(spec, pipeline, file);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
