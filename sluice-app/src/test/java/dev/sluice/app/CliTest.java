@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,17 +16,8 @@ class CliTest {
     @TempDir
     Path dir;
 
-    record Run(int code, String out, String err) {}
-
-    Run sluice(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        String[] all = new String[args.length + 2];
-        all[0] = "--data-dir";
-        all[1] = dir.resolve("data").toString();
-        System.arraycopy(args, 0, all, 2, args.length);
-        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), all);
-        Run run = new Run(code, out.toString(), err.toString());
+    CliRun sluice(String... args) {
+        CliRun run = CliRun.onDataDir(dir.resolve("data"), args);
         assertThat(run.err()).as("no stack trace").doesNotContain("\tat ", "Exception");
         return run;
     }
@@ -43,7 +32,7 @@ class CliTest {
                         "{\"user\":\"ana\",\"page\":\"/\",\"ts\":\"2026-11-25T10:00:00Z\"}",
                         "",
                         "{\"user\":\"bo\",\"page\":\"/cart\",\"ts\":1795600000000}"));
-        Run produced = sluice(
+        CliRun produced = sluice(
                 "produce",
                 "clicks",
                 "-f",
@@ -58,7 +47,7 @@ class CliTest {
         assertThat(produced.code()).isZero();
         assertThat(json(produced.out()).get("produced").asLong()).isEqualTo(2);
 
-        Run consumed = sluice("consume", "clicks", "--json");
+        CliRun consumed = sluice("consume", "clicks", "--json");
         List<JsonNode> events = consumed.out().lines().map(CliTest::json).toList();
         assertThat(events).hasSize(2);
         JsonNode ana = events.stream()
@@ -117,12 +106,12 @@ class CliTest {
                 "error: Unknown topic config 'retention.msec'. Did you mean 'retention.ms'?");
 
         Path big = Files.writeString(dir.resolve("big.txt"), "x".repeat(500) + "\n");
-        Run tooLarge = sluice("produce", "clicks", "-f", big.toString(), "--format", "text");
+        CliRun tooLarge = sluice("produce", "clicks", "-f", big.toString(), "--format", "text");
         assertThat(tooLarge.code()).isEqualTo(1);
         assertThat(tooLarge.err()).contains(big + ":1: An event of", "larger than clicks's max.message.bytes of 200");
 
         Path bad = Files.write(dir.resolve("bad.jsonl"), List.of("{\"a\":1}", "{\"a\":", "[1]"));
-        Run badJson = sluice("produce", "clicks", "-f", bad.toString());
+        CliRun badJson = sluice("produce", "clicks", "-f", bad.toString());
         assertThat(badJson.code()).isEqualTo(1);
         assertThat(badJson.err())
                 .contains(
@@ -156,19 +145,19 @@ class CliTest {
     @Test
     void shouldExplainAnUnusableDataDirectory() throws IOException {
         Path file = Files.writeString(dir.resolve("a-file"), "x");
-        Run run = runWith("--data-dir", file.toString(), "topics", "list");
+        CliRun run = CliRun.of("--data-dir", file.toString(), "topics", "list");
         assertThat(run.code()).isEqualTo(1);
         assertThat(run.err())
                 .isEqualTo("error: Data directory " + file + " is a file, not a directory. Remove it or"
                         + " choose another data directory.\n");
-        Run proc = runWith("--data-dir", "/proc/sluice-data", "topics", "list");
+        CliRun proc = CliRun.of("--data-dir", "/proc/sluice-data", "topics", "list");
         assertThat(proc.code()).isEqualTo(1);
         assertThat(proc.err()).startsWith("error: Cannot create data directory /proc/sluice-data");
     }
 
     @Test
     void shouldAnswerAnUnknownCommandOrOptionWithUsageHelp() {
-        Run run = sluice("topics", "craete");
+        CliRun run = sluice("topics", "craete");
         assertThat(run.code()).isEqualTo(2);
         assertThat(run.err()).contains("Unmatched argument", "Did you mean 'sluice topics create'?");
         assertThat(sluice("consume", "t", "--frm-beginning").err())
@@ -192,14 +181,7 @@ class CliTest {
         }
     }
 
-    private Run runWith(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
-    private static void assertError(Run run, String firstLine) {
+    private static void assertError(CliRun run, String firstLine) {
         assertThat(run.code()).isEqualTo(1);
         assertThat(run.err().lines().findFirst().orElse("")).startsWith(firstLine);
     }

@@ -2,8 +2,6 @@ package dev.sluice.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,17 +16,8 @@ class DeadLetterReplayTest {
     @TempDir
     Path dir;
 
-    record Run(int code, String out, String err) {}
-
-    Run sluice(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        String[] all = new String[args.length + 2];
-        all[0] = "--data-dir";
-        all[1] = dir.resolve("data").toString();
-        System.arraycopy(args, 0, all, 2, args.length);
-        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), all);
-        return new Run(code, out.toString(), err.toString());
+    CliRun sluice(String... args) {
+        return CliRun.onDataDir(dir.resolve("data"), args);
     }
 
     @Test
@@ -51,13 +40,13 @@ class DeadLetterReplayTest {
                 sinks:
                   - {name: files, type: file, from: rich, path: out}
                 """);
-        Run first = sluice("run", dir.resolve("p.yaml").toString(), "--until-done", "--quiet");
+        CliRun first = sluice("run", dir.resolve("p.yaml").toString(), "--until-done", "--quiet");
         assertThat(first.code()).as(first.err()).isZero();
         assertThat(first.out()).contains("sluice dlq show poison.enrich.dlq");
         int delivered = lines();
         assertThat(delivered).isBetween(150, 250);
 
-        Run shown = sluice("dlq", "show", "poison.enrich.dlq", "--max", "500", "--json");
+        CliRun shown = sluice("dlq", "show", "poison.enrich.dlq", "--max", "500", "--json");
         List<String> dead = shown.out().lines().toList();
         assertThat(dead).hasSize(300 - delivered);
         assertThat(dead)
@@ -70,11 +59,11 @@ class DeadLetterReplayTest {
 
         // fix the cause: user 3 exists now. Broken JSON stays broken and will come back to the dead-letter topic.
         Files.write(dir.resolve("users.csv"), List.of("id,country", "1,PT", "2,DE", "3,FR"));
-        Run replay = sluice("dlq", "replay", "poison.enrich.dlq");
+        CliRun replay = sluice("dlq", "replay", "poison.enrich.dlq");
         assertThat(replay.out()).isEqualTo("Replayed " + dead.size() + " events to clicks.\n");
         assertThat(sluice("dlq", "replay", "poison.enrich.dlq").out()).startsWith("Nothing to replay");
 
-        Run second = sluice("run", dir.resolve("p.yaml").toString(), "--until-done", "--quiet");
+        CliRun second = sluice("run", dir.resolve("p.yaml").toString(), "--until-done", "--quiet");
         assertThat(second.code()).isZero();
         long malformed =
                 dead.stream().filter(l -> l.contains("\"step\":\"1:parse\"")).count();

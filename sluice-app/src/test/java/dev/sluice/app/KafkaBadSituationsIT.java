@@ -3,8 +3,6 @@ package dev.sluice.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.kafka.server.LocalKafka;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -28,12 +26,12 @@ class KafkaBadSituationsIT {
                   - {name: out, type: stdout, from: raw}
                 """);
         long start = System.nanoTime();
-        Result r = sluice("run", file.toString());
+        CliRun r = sluice("run", file.toString());
         assertThat(java.time.Duration.ofNanos(System.nanoTime() - start))
                 .as("kept trying for the startup timeout")
                 .isGreaterThanOrEqualTo(java.time.Duration.ofSeconds(2));
-        assertThat(r.code).isEqualTo(1);
-        assertThat(r.err)
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err())
                 .contains("error: Cannot reach Kafka at kafka://127.0.0.1:1 within 2s:")
                 .contains("or wait longer with the kafka setting startup-timeout")
                 .doesNotContain("\tat ");
@@ -41,13 +39,13 @@ class KafkaBadSituationsIT {
 
     @Test
     void shouldRefuseBadUrlsAndSettings() {
-        Result url = sluice("topics", "list", "--broker", "kafka://localhost");
-        assertThat(url.err)
+        CliRun url = sluice("topics", "list", "--broker", "kafka://localhost");
+        assertThat(url.err())
                 .contains(
                         "error: Broker URL 'kafka://localhost': 'localhost' is not host:port; write kafka://host:port,"
                                 + " for example kafka://localhost:9092.");
-        Result port = sluice("topics", "list", "--broker", "kafka://localhost:99999");
-        assertThat(port.err).contains("'localhost:99999' has a port outside 1-65535");
+        CliRun port = sluice("topics", "list", "--broker", "kafka://localhost:99999");
+        assertThat(port.err()).contains("'localhost:99999' has a port outside 1-65535");
     }
 
     @Test
@@ -62,21 +60,16 @@ class KafkaBadSituationsIT {
                     sinks:
                       - {name: out, type: stdout, from: orders}
                     """.formatted(kafka.url()));
-            Result r = sluice("run", file.toString(), "--until-done");
-            assertThat(r.code).isEqualTo(1);
-            assertThat(r.err)
+            CliRun r = sluice("run", file.toString(), "--until-done");
+            assertThat(r.code()).isEqualTo(1);
+            assertThat(r.err())
                     .contains("p.yaml:4:3: topic 'orders' does not exist on " + kafka.url()
                             + ", and the pipeline does not create it (create: false). Create it there, or remove"
                             + " 'create: false'.");
         }
     }
 
-    private record Result(int code, String out, String err) {}
-
-    private static Result sluice(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = dev.sluice.app.Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Result(code, out.toString(), err.toString());
+    private static CliRun sluice(String... args) {
+        return CliRun.of(args);
     }
 }

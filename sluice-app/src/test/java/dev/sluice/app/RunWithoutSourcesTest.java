@@ -2,8 +2,6 @@ package dev.sluice.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -36,15 +34,9 @@ class RunWithoutSourcesTest {
     }
 
     private String sluice(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        String[] all = new String[args.length + 2];
-        all[0] = "--data-dir";
-        all[1] = dir.resolve("data").toString();
-        System.arraycopy(args, 0, all, 2, args.length);
-        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), all);
-        assertThat(code).as(err.toString()).isZero();
-        return out.toString();
+        CliRun run = CliRun.onDataDir(dir.resolve("data"), args);
+        assertThat(run.code()).as(run.err()).isZero();
+        return run.out();
     }
 
     private int lines() throws Exception {

@@ -12,7 +12,6 @@ import dev.sluice.broker.UnknownTopicException;
 import dev.sluice.broker.WakeupException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.CorruptRecordException;
@@ -74,9 +73,6 @@ final class KafkaErrors {
         }
         if (t instanceof RetriableException || t instanceof java.util.concurrent.TimeoutException) {
             return new BrokerUnavailableException(message, t);
-        }
-        if (t instanceof KafkaException) {
-            return new BrokerException(message, t);
         }
         return new BrokerException(message, t);
     }

@@ -1,5 +1,6 @@
 package dev.sluice.bench.kafka;
 
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.sluice.broker.Event;
 import dev.sluice.stream.connector.Config;
 import dev.sluice.stream.connector.ConnectorContext;
@@ -7,6 +8,8 @@ import dev.sluice.stream.connector.Connectors;
 import dev.sluice.stream.connector.Source;
 import dev.sluice.stream.connector.SourceConnector;
 import dev.sluice.stream.json.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,6 +24,7 @@ import java.util.function.Consumer;
  */
 final class BenchEvents {
     static final Map<String, Object> FIELDS = fields();
+    private static final ObjectReader JACKSON = Json.mapper().readerFor(Map.class);
 
     private BenchEvents() {}
 
@@ -47,6 +51,16 @@ final class BenchEvents {
             for (var b = source.poll(Duration.ofSeconds(1)); b != null; b = source.poll(Duration.ofSeconds(1))) {
                 b.events().forEach(each);
             }
+        }
+    }
+
+    /** What a Kafka application does with a JSON value: Jackson's data binding to a map. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> jackson(byte[] json) {
+        try {
+            return JACKSON.readValue(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

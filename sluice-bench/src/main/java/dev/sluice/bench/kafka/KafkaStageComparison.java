@@ -1,16 +1,12 @@
 package dev.sluice.bench.kafka;
 
-import com.fasterxml.jackson.databind.ObjectReader;
 import dev.sluice.bench.TempDirs;
 import dev.sluice.broker.Broker;
 import dev.sluice.broker.Brokers;
 import dev.sluice.kafka.server.LocalKafka;
 import dev.sluice.stream.Pipeline;
-import dev.sluice.stream.json.Json;
 import dev.sluice.stream.runtime.PipelineRun;
 import dev.sluice.stream.runtime.RuntimeOptions;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -46,7 +42,6 @@ import org.apache.kafka.streams.kstream.Produced;
  * the last result is in the output topic. Each contender runs once to warm up, then is measured.
  */
 public final class KafkaStageComparison {
-    private static final ObjectReader JACKSON = Json.mapper().readerFor(Map.class);
     private static final int PARTITIONS = 2;
 
     public static void main(String[] args) throws Exception {
@@ -123,7 +118,7 @@ public final class KafkaStageComparison {
                         while (running.get()) {
                             var records = consumer.poll(Duration.ofMillis(200));
                             for (ConsumerRecord<byte[], byte[]> r : records) {
-                                if (!"bot".equals(parse(r.value()).get("agent"))) {
+                                if (!"bot".equals(BenchEvents.jackson(r.value()).get("agent"))) {
                                     producer.send(new ProducerRecord<>(out, r.key(), r.value()));
                                 }
                             }
@@ -153,7 +148,7 @@ public final class KafkaStageComparison {
         Path dir = TempDirs.create("streams-stage");
         StreamsBuilder builder = new StreamsBuilder();
         builder.stream("in", Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
-                .filter((k, v) -> !"bot".equals(parse(v).get("agent")))
+                .filter((k, v) -> !"bot".equals(BenchEvents.jackson(v).get("agent")))
                 .to(out, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, out);
@@ -229,14 +224,5 @@ public final class KafkaStageComparison {
             Thread.sleep(20);
         }
         throw new IllegalStateException(topic + " did not receive " + expected + " events in 10 minutes");
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> parse(byte[] json) {
-        try {
-            return JACKSON.readValue(json);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -1,6 +1,5 @@
 package dev.sluice.bench.kafka;
 
-import com.fasterxml.jackson.databind.ObjectReader;
 import dev.sluice.bench.TempDirs;
 import dev.sluice.broker.embedded.EmbeddedBroker;
 import dev.sluice.kafka.server.LocalKafka;
@@ -43,7 +42,6 @@ import org.apache.kafka.streams.kstream.Consumed;
  */
 public final class StreamsComparison {
     private static final Map<String, Object> FIELDS = BenchEvents.FIELDS;
-    private static final ObjectReader JACKSON = Json.mapper().readerFor(Map.class);
 
     public static void main(String[] args) throws Exception {
         long events = args.length > 0 ? Long.parseLong(args[0]) : 2_000_000;
@@ -100,7 +98,7 @@ public final class StreamsComparison {
             Map<Thread, OutputStream> files = new ConcurrentHashMap<>();
             StreamsBuilder builder = new StreamsBuilder();
             builder.stream("raw", Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
-                    .mapValues(StreamsComparison::parse)
+                    .mapValues(BenchEvents::jackson)
                     .filter((k, event) -> !"bot".equals(event.get("agent")))
                     .mapValues(event -> {
                         event.put("cents", ((Number) event.get("amount")).doubleValue() * 100);
@@ -141,16 +139,6 @@ public final class StreamsComparison {
             }
         } finally {
             TempDirs.delete(dir);
-        }
-    }
-
-    /** What a Kafka Streams application does: Jackson's data binding to a map. */
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> parse(byte[] json) {
-        try {
-            return JACKSON.readValue(json);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 
