@@ -53,6 +53,37 @@ final class KafkaAdmin implements Admin {
         call(
                 "creating topic " + topic.name(),
                 () -> admin.createTopics(List.of(kafkaTopic)).all().get(TIMEOUT_S, TimeUnit.SECONDS));
+        awaitLeaders(topic.name());
+    }
+
+    /**
+     * Waits until every partition of a new topic has a leader. The controller answers before the brokers have taken
+     * the new partitions on; a produce request in between is refused (NOT_LEADER_OR_FOLLOWER), and an idempotent
+     * producer's later batches to that partition then fail with out-of-order sequence numbers.
+     */
+    private void awaitLeaders(String name) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
+        while (System.nanoTime() < deadline) {
+            boolean ready = call(
+                    "waiting for the partitions of " + name + " to have leaders",
+                    () -> admin
+                            .describeTopics(List.of(name))
+                            .allTopicNames()
+                            .get(TIMEOUT_S, TimeUnit.SECONDS)
+                            .get(name)
+                            .partitions()
+                            .stream()
+                            .allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+            if (ready) {
+                return;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     @Override
