@@ -3,6 +3,7 @@ package dev.sluice.stream.runtime;
 import dev.sluice.broker.ConsumedEvent;
 import dev.sluice.broker.Event;
 import dev.sluice.broker.Header;
+import dev.sluice.stream.StreamRecord;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,6 +47,14 @@ public final class DeadLetters {
                 Header.of(TIMESTAMP, Instant.ofEpochMilli(original.timestamp()).toString()));
         headers.add(Header.of(FAILED_AT, Instant.ofEpochMilli(now).toString()));
         return new Event(original.key(), original.value(), headers, original.timestamp());
+    }
+
+    /**
+     * A record made inside the stage (a window's result), in the form of a consumed event so that it can be
+     * dead-lettered: its topic is {@code (<step>)}, with no partition or offset.
+     */
+    public static ConsumedEvent asConsumed(StreamRecord r, String step) {
+        return new ConsumedEvent("(" + step + ")", -1, -1, r.timestamp(), r.key(), r.valueBytes(), r.headers());
     }
 
     /** The original headers of a dead-lettered event, without the ones added here: what a replay sends. */

@@ -8,6 +8,7 @@ public final class Metrics {
     final LongAdder in = new LongAdder();
     final LongAdder out = new LongAdder();
     final LongAdder deadLettered = new LongAdder();
+    final LongAdder late = new LongAdder();
     final LongAdder retries = new LongAdder();
     final AtomicReference<String> waitingOn = new AtomicReference<>();
     final AtomicReference<String> lastError = new AtomicReference<>();
@@ -15,11 +16,14 @@ public final class Metrics {
     /**
      * A snapshot.
      *
+     * @param late events a window refused as too late (sent to its late-events topic)
      * @param waitingOn what the component is retrying right now (a sink that is down), or null
      */
-    public record Snapshot(long in, long out, long deadLettered, long retries, String waitingOn, String lastError) {}
+    public record Snapshot(
+            long in, long out, long deadLettered, long late, long retries, String waitingOn, String lastError) {}
 
     public Snapshot snapshot() {
-        return new Snapshot(in.sum(), out.sum(), deadLettered.sum(), retries.sum(), waitingOn.get(), lastError.get());
+        return new Snapshot(
+                in.sum(), out.sum(), deadLettered.sum(), late.sum(), retries.sum(), waitingOn.get(), lastError.get());
     }
 }

@@ -74,7 +74,16 @@ public final class PipelineValidator {
         }
         List<PipelinePlan.StagePlan> stages = new ArrayList<>();
         List<TopicSpec> deadLetterTopics = new ArrayList<>();
-        for (StageSpec st : spec.stages()) {
+        Repartitioning.Result split = Repartitioning.plan(spec.name(), spec.stages(), topics, stepContext);
+        for (TopicSpec t : split.topics()) {
+            if (topics.putIfAbsent(t.name(), t) != null) {
+                throw new PipelineException(
+                        t.location(),
+                        "topic '" + t.name() + "' is the topic Sluice makes to group the window's events by key;"
+                                + " give the declared topic another name.");
+            }
+        }
+        for (StageSpec st : split.stages()) {
             String kind = st.isSink() ? "sink" : "stage";
             name(st.name(), st.location(), kind);
             unique(componentNames, st.name(), st.location());
@@ -85,11 +94,28 @@ public final class PipelineValidator {
             for (String from : st.from()) {
                 topic(topics, from, st.location(), "from");
             }
+            StepContext stageSteps = stepContext.forScope(spec.name() + "." + st.name());
+            boolean windowed = false;
             for (StepSpec stepSpec : st.steps()) {
-                try (Step step = Steps.create(stepSpec, stepContext)) {
+                try (Step step = Steps.create(stepSpec, stageSteps)) {
                     for (String target : Steps.extraTargets(step)) {
                         topic(topics, target, stepSpec.location(), "route.to");
                     }
+                    for (String own : Steps.ownTopics(step)) {
+                        name(own, stepSpec.location(), "topic");
+                        if (!topics.containsKey(own)) {
+                            topics.put(own, new TopicSpec(own, 1, Map.of(), stepSpec.location()));
+                        }
+                    }
+                }
+                if (stepSpec.kind().equals("window")) {
+                    if (windowed) {
+                        throw new PipelineException(
+                                stepSpec.location(),
+                                "a stage takes one window step; put the second window in a stage of its own that"
+                                        + " reads the first one's output.");
+                    }
+                    windowed = true;
                 }
             }
             String dlq = st.deadLetterTopic() != null ? st.deadLetterTopic() : spec.name() + "." + st.name() + ".dlq";

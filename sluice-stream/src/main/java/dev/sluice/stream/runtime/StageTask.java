@@ -10,7 +10,10 @@ import dev.sluice.stream.StreamRecord;
 import dev.sluice.stream.connector.Sink;
 import dev.sluice.stream.connector.SinkException;
 import dev.sluice.stream.spec.StepSpec;
+import dev.sluice.stream.step.LateEventException;
+import dev.sluice.stream.step.StatefulStep;
 import dev.sluice.stream.step.Step;
+import dev.sluice.stream.step.StepContext;
 import dev.sluice.stream.step.Steps;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,13 +38,18 @@ final class StageTask implements Runnable {
     private final Backoff backoff;
     private final Clock clock;
     private final TaskSupervisor supervisor;
-    private final dev.sluice.stream.step.StepContext stepContext;
+    private final StepContext stepContext;
     private final List<Step> steps = new ArrayList<>();
     private final List<String> stepNames = new ArrayList<>();
     private Sink sink;
     private volatile boolean running = true;
-    /** The steps chained once, ending in {@link #outputs}: no allocation per event and step. */
-    private java.util.function.Consumer<StreamRecord> chain;
+    /**
+     * The steps chained once, ending in {@link #outputs}: no allocation per event and step. Entry {@code i} runs step
+     * {@code i} and the ones after it; the last entry only collects.
+     */
+    private final List<java.util.function.Consumer<StreamRecord>> chain = new ArrayList<>();
+    /** Steps that keep state over time, with their place in {@link #steps}. */
+    private final List<StatefulStep> stateful = new ArrayList<>();
 
     private final List<StreamRecord> outputs = new ArrayList<>();
     /** The step that is running, so a failure can name it. */
@@ -56,7 +64,7 @@ final class StageTask implements Runnable {
             Backoff backoff,
             Clock clock,
             TaskSupervisor supervisor,
-            dev.sluice.stream.step.StepContext stepContext) {
+            StepContext stepContext) {
         this.plan = plan;
         this.index = index;
         this.delivery = delivery;
@@ -77,13 +85,21 @@ final class StageTask implements Runnable {
     public void run() {
         try {
             open();
-            consumer.subscribe(plan.spec().from());
+            consumer.subscribe(plan.spec().from(), new StatefulPartitions());
             while (running) {
                 List<ConsumedEvent> events = consumer.poll(Duration.ofMillis(200));
                 if (!events.isEmpty()) {
                     delivery.begin();
                     if (process(events)) {
                         delivery.complete(events);
+                    }
+                } else if (!stateful.isEmpty()) {
+                    List<StreamRecord> due = fireTimers();
+                    if (!due.isEmpty()) {
+                        delivery.begin();
+                        if (deliverAll(due)) {
+                            delivery.complete(events);
+                        }
                     }
                 }
             }
@@ -100,24 +116,32 @@ final class StageTask implements Runnable {
     }
 
     private void open() throws Exception {
+        StepContext context = stepContext.forScope(
+                plan.context().pipeline() + "." + plan.spec().name());
         for (int i = 0; i < plan.spec().steps().size(); i++) {
             StepSpec s = plan.spec().steps().get(i);
-            steps.add(Steps.create(
-                    s, new dev.sluice.stream.step.StepContext(plan.context().baseDir(), clock)));
+            steps.add(Steps.create(s, context));
             stepNames.add((i + 1) + ":" + s.kind());
         }
-        chain = outputs::add;
+        java.util.function.Consumer<StreamRecord> next = outputs::add;
+        chain.add(next);
         for (int i = steps.size() - 1; i >= 0; i--) {
             Step step = steps.get(i);
-            java.util.function.Consumer<StreamRecord> downstream = chain;
+            java.util.function.Consumer<StreamRecord> downstream = next;
             int index = i;
-            chain = r -> {
+            next = r -> {
                 runningStep = index;
                 step.apply(r, out -> {
                     downstream.accept(out);
                     runningStep = index;
                 });
             };
+            chain.add(0, next);
+        }
+        for (Step step : steps) {
+            if (step instanceof StatefulStep s) {
+                stateful.add(s);
+            }
         }
         if (plan.sink() != null) {
             sink = plan.sink().create(plan.sinkConfig(), plan.context().forTask(index));
@@ -128,26 +152,86 @@ final class StageTask implements Runnable {
     /** Returns false if the task was stopped before the batch was fully delivered (then nothing is committed). */
     private boolean process(List<ConsumedEvent> events) throws InterruptedException {
         List<StreamRecord> forSink = new ArrayList<>();
+        java.util.function.Consumer<StreamRecord> first = chain.get(0);
         for (ConsumedEvent e : events) {
             metrics.in.increment();
             outputs.clear();
             try {
-                chain.accept(StreamRecord.of(e));
+                first.accept(StreamRecord.of(e));
+            } catch (LateEventException late) {
+                metrics.late.increment();
+                delivery.send(
+                        late.topic(),
+                        DeadLetters.of(e, plan.spec().name(), stepNames.get(runningStep), late, clock.millis()));
+                continue;
             } catch (RuntimeException error) {
                 deadLetter(e, stepNames.get(runningStep), error);
                 continue;
             }
-            for (StreamRecord r : outputs) {
-                if (sink != null) {
-                    forSink.add(r);
-                } else {
-                    String topic = r.destination() != null ? r.destination() : plan.outputTopic();
-                    delivery.send(topic, new Event(r.key(), r.valueBytes(), r.headers(), r.timestamp()));
-                    metrics.out.increment();
-                }
-            }
+            route(outputs, forSink);
+        }
+        if (!stateful.isEmpty()) {
+            route(fireTimers(), forSink);
         }
         return sink == null || forSink.isEmpty() || deliver(forSink);
+    }
+
+    /** Sends records to their topics, or adds them to {@code forSink} when the stage ends in a sink. */
+    private void route(List<StreamRecord> records, List<StreamRecord> forSink) {
+        for (StreamRecord r : records) {
+            if (sink != null) {
+                forSink.add(r);
+            } else {
+                String topic = r.destination() != null ? r.destination() : plan.outputTopic();
+                delivery.send(topic, new Event(r.key(), r.valueBytes(), r.headers(), r.timestamp()));
+                metrics.out.increment();
+            }
+        }
+    }
+
+    private boolean deliverAll(List<StreamRecord> records) throws InterruptedException {
+        List<StreamRecord> forSink = new ArrayList<>();
+        route(records, forSink);
+        return forSink.isEmpty() || deliver(forSink);
+    }
+
+    /**
+     * Lets each stateful step hand over what is due (closed windows) and runs the results through the steps after it.
+     * A result a later step fails on is dead-lettered in its own right.
+     */
+    private List<StreamRecord> fireTimers() {
+        long now = clock.millis();
+        List<StreamRecord> due = new ArrayList<>();
+        for (int i = 0; i < steps.size(); i++) {
+            if (steps.get(i) instanceof StatefulStep s) {
+                java.util.function.Consumer<StreamRecord> downstream = chain.get(i + 1);
+                String name = stepNames.get(i);
+                s.onTime(now, r -> {
+                    outputs.clear();
+                    try {
+                        downstream.accept(r);
+                        due.addAll(outputs);
+                    } catch (RuntimeException error) {
+                        deadLetter(DeadLetters.asConsumed(r, name), stepNames.get(runningStep), error);
+                    }
+                });
+            }
+        }
+        outputs.clear();
+        return due;
+    }
+
+    /** Tells the stateful steps which partitions the task reads, as the group assigns and revokes them. */
+    private final class StatefulPartitions implements dev.sluice.broker.RebalanceListener {
+        @Override
+        public void onPartitionsAssigned(java.util.Collection<dev.sluice.broker.TopicPartition> partitions) {
+            stateful.forEach(s -> s.onAssigned(partitions, clock.millis()));
+        }
+
+        @Override
+        public void onPartitionsRevoked(java.util.Collection<dev.sluice.broker.TopicPartition> partitions) {
+            stateful.forEach(s -> s.onRevoked(partitions));
+        }
     }
 
     /**
@@ -185,7 +269,7 @@ final class StageTask implements Runnable {
                     }
                 } else {
                     StreamRecord r = records.get(0);
-                    deadLetter(r.origin(), "sink", e);
+                    deadLetter(r.origin() != null ? r.origin() : DeadLetters.asConsumed(r, "sink"), "sink", e);
                     return true;
                 }
             } catch (RuntimeException e) {

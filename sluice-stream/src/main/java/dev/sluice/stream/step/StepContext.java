@@ -10,10 +10,16 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * @param baseDir directory that relative file paths in the pipeline are resolved against
  * @param shared objects shared by the tasks of one run, such as enrich tables (thread-safe map)
+ * @param scope {@code <pipeline>.<stage>}: the prefix of topics a step names by default (its late-events topic)
  */
-public record StepContext(Path baseDir, Clock clock, Map<String, Object> shared) {
+public record StepContext(Path baseDir, Clock clock, Map<String, Object> shared, String scope) {
     public StepContext(Path baseDir, Clock clock) {
-        this(baseDir, clock, new ConcurrentHashMap<>());
+        this(baseDir, clock, new ConcurrentHashMap<>(), "pipeline");
+    }
+
+    /** The same context for the steps of one stage. */
+    public StepContext forScope(String scope) {
+        return new StepContext(baseDir, clock, shared, scope);
     }
 
     public Path resolve(String path) {

@@ -28,7 +28,9 @@ public final class Steps {
                 new RouteStep.Factory(),
                 new DedupeStep.Factory(),
                 new ExplodeStep.Factory(),
-                new KeyStep.Factory())) {
+                new KeyStep.Factory(),
+                new PartitionByStep.Factory(),
+                new WindowStep.Factory())) {
             m.put(f.kind(), f);
         }
         ServiceLoader.load(StepFactory.class).forEach(f -> m.putIfAbsent(f.kind(), f));
@@ -60,5 +62,10 @@ public final class Steps {
     /** Topics a step sends events to besides the stage output (for route steps), so they can be checked. */
     public static List<String> extraTargets(Step step) {
         return step instanceof RouteStep r ? r.targets() : List.of();
+    }
+
+    /** Topics a step writes to that the runtime creates when the pipeline does not declare them (late events). */
+    public static List<String> ownTopics(Step step) {
+        return step instanceof StatefulStep s ? s.ownTopics() : List.of();
     }
 }

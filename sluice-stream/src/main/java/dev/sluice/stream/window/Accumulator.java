@@ -10,4 +10,10 @@ public interface Accumulator {
 
     /** The current result: a number, a value, or a list. */
     Object result();
+
+    /** The state as a JSON value (numbers, text, lists, maps), for checkpoints. */
+    Object save();
+
+    /** Replaces the state with one {@link #save} returned (after a round trip through JSON). */
+    void load(Object saved);
 }

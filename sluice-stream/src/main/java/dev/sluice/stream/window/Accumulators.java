@@ -2,8 +2,11 @@ package dev.sluice.stream.window;
 
 import com.tdunning.math.stats.MergingDigest;
 import com.tdunning.math.stats.TDigest;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -34,6 +37,16 @@ final class Accumulators {
         @Override
         public Object result() {
             return n;
+        }
+
+        @Override
+        public Object save() {
+            return n;
+        }
+
+        @Override
+        public void load(Object saved) {
+            n = ((Number) saved).longValue();
         }
     }
 
@@ -67,6 +80,19 @@ final class Accumulators {
         public Object result() {
             return isDouble ? (Object) (whole + fraction) : (Object) whole;
         }
+
+        @Override
+        public Object save() {
+            return List.of(whole, fraction, isDouble);
+        }
+
+        @Override
+        public void load(Object saved) {
+            List<?> l = (List<?>) saved;
+            whole = ((Number) l.get(0)).longValue();
+            fraction = ((Number) l.get(1)).doubleValue();
+            isDouble = (Boolean) l.get(2);
+        }
     }
 
     static final class Avg implements Accumulator {
@@ -91,6 +117,18 @@ final class Accumulators {
         @Override
         public Object result() {
             return n == 0 ? null : sum / n;
+        }
+
+        @Override
+        public Object save() {
+            return List.of(sum, n);
+        }
+
+        @Override
+        public void load(Object saved) {
+            List<?> l = (List<?>) saved;
+            sum = ((Number) l.get(0)).doubleValue();
+            n = ((Number) l.get(1)).longValue();
         }
     }
 
@@ -120,6 +158,16 @@ final class Accumulators {
             return best;
         }
 
+        @Override
+        public Object save() {
+            return best;
+        }
+
+        @Override
+        public void load(Object saved) {
+            best = saved;
+        }
+
         private static int compare(Object a, Object b) {
             if (a instanceof Number x && b instanceof Number y) {
                 return Double.compare(x.doubleValue(), y.doubleValue());
@@ -147,6 +195,19 @@ final class Accumulators {
         @Override
         public Object result() {
             return (long) seen.size();
+        }
+
+        @Override
+        public Object save() {
+            return new ArrayList<>(seen);
+        }
+
+        @Override
+        public void load(Object saved) {
+            seen.clear();
+            for (Object v : (List<?>) saved) {
+                seen.add(normalize(v));
+            }
         }
     }
 
@@ -198,6 +259,17 @@ final class Accumulators {
             return Math.round(estimate);
         }
 
+        @Override
+        public Object save() {
+            return Base64.getEncoder().encodeToString(registers);
+        }
+
+        @Override
+        public void load(Object saved) {
+            byte[] r = Base64.getDecoder().decode((String) saved);
+            System.arraycopy(r, 0, registers, 0, M);
+        }
+
         /** FNV-1a over the UTF-8 bytes, then MurmurHash3's 64-bit finalizer to spread the bits. */
         private static long hash(String s) {
             long h = 0xcbf29ce484222325L;
@@ -217,7 +289,7 @@ final class Accumulators {
     /** A t-digest (compression 100): percentiles within a fraction of a percent, tightest in the tails. */
     static final class Percentile implements Accumulator {
         private final double quantile;
-        private final TDigest digest = new MergingDigest(100);
+        private TDigest digest = new MergingDigest(100);
 
         Percentile(double quantile) {
             this.quantile = quantile;
@@ -238,6 +310,18 @@ final class Accumulators {
         @Override
         public Object result() {
             return digest.size() == 0 ? null : digest.quantile(quantile);
+        }
+
+        @Override
+        public Object save() {
+            ByteBuffer buffer = ByteBuffer.allocate(digest.smallByteSize());
+            digest.asSmallBytes(buffer);
+            return Base64.getEncoder().encodeToString(buffer.array());
+        }
+
+        @Override
+        public void load(Object saved) {
+            digest = MergingDigest.fromBytes(ByteBuffer.wrap(Base64.getDecoder().decode((String) saved)));
         }
     }
 
@@ -272,6 +356,21 @@ final class Accumulators {
         @Override
         public Object result() {
             return value;
+        }
+
+        @Override
+        public Object save() {
+            return any ? Arrays.asList(value, at) : null;
+        }
+
+        @Override
+        public void load(Object saved) {
+            any = saved != null;
+            if (any) {
+                List<?> l = (List<?>) saved;
+                value = l.get(0);
+                at = ((Number) l.get(1)).longValue();
+            }
         }
     }
 
@@ -309,6 +408,22 @@ final class Accumulators {
                 out.add(item);
             }
             return out;
+        }
+
+        @Override
+        public Object save() {
+            List<Object> pairs = new ArrayList<>();
+            counts.forEach((v, c) -> pairs.add(List.of(v, c)));
+            return pairs;
+        }
+
+        @Override
+        public void load(Object saved) {
+            counts.clear();
+            for (Object pair : (List<?>) saved) {
+                List<?> l = (List<?>) pair;
+                counts.put(normalize(l.get(0)), ((Number) l.get(1)).longValue());
+            }
         }
     }
 

@@ -17,39 +17,72 @@ import java.util.function.Consumer;
  * lateness. Owned by one thread.
  */
 public final class WindowOperator {
-    /**
-     * A window's result.
-     *
-     * @param update true when an earlier result of the same key and window is replaced
-     */
-    public record Result(Object key, Window window, Map<String, Object> values, boolean update) {}
+    /** What a result is: the first when its window closes, a later one changed by a late event, or an early one. */
+    public enum Kind {
+        FINAL,
+        UPDATE,
+        EARLY;
+
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** A window's result for one key. */
+    public record Result(Object key, Window window, Map<String, Object> values, Kind kind) {
+        /** True when an earlier closed result of the same key and window is replaced. */
+        public boolean update() {
+            return kind == Kind.UPDATE;
+        }
+    }
 
     private static final class Slot {
         final Accumulator[] accumulators;
         boolean emitted;
+        /** Changed since the last early result. */
+        boolean fresh;
 
         Slot(Accumulator[] accumulators) {
             this.accumulators = accumulators;
         }
     }
 
-    private record SlotKey(Object key, Window window) {}
+    /** A key's window: what state is held by. */
+    public record SlotKey(Object key, Window window) {}
+
+    /** Receives the slots changed since the last {@link #drainChanges}: the saved state, or null for one removed. */
+    @FunctionalInterface
+    public interface ChangeSink {
+        void accept(SlotKey slot, Object saved);
+    }
 
     private final Windowing windowing;
     private final long latenessMs;
     private final List<Aggregation> aggregations;
     /** Every live slot, by window end then key, so closing walks the front. */
     private final TreeMap<Window, Map<Object, Slot>> byWindow = new TreeMap<>();
+    /** Slots changed or removed since the last {@link #drainChanges}, when changes are tracked. */
+    private final java.util.Set<SlotKey> changed = new java.util.HashSet<>();
+
+    private final boolean trackChanges;
     /** Session windows of each key, by start. */
     private final Map<Object, TreeMap<Long, Window>> sessions = new HashMap<>();
 
     public WindowOperator(Windowing windowing, long latenessMs, List<Aggregation> aggregations) {
+        this(windowing, latenessMs, aggregations, false);
+    }
+
+    /**
+     * @param trackChanges remember which slots changed, for {@link #drainChanges} (checkpoints)
+     */
+    public WindowOperator(Windowing windowing, long latenessMs, List<Aggregation> aggregations, boolean trackChanges) {
         if (latenessMs < 0) {
             throw new IllegalArgumentException("lateness must be >= 0, got " + latenessMs + " ms");
         }
         this.windowing = windowing;
         this.latenessMs = latenessMs;
         this.aggregations = List.copyOf(aggregations);
+        this.trackChanges = trackChanges;
     }
 
     /**
@@ -68,6 +101,7 @@ public final class WindowOperator {
             }
             Slot slot = slot(key, w);
             accumulate(slot, timestamp, fields);
+            touched(key, w);
             taken = true;
             if (closed(w, watermark)) {
                 emit(key, w, slot, out);
@@ -101,6 +135,7 @@ public final class WindowOperator {
         slot.emitted = emittedBefore;
         mine.put(merged.start(), merged);
         byWindow.computeIfAbsent(merged, w -> new LinkedHashMap<>()).put(key, slot);
+        touched(key, merged);
         if (closed(merged, watermark)) {
             emit(key, merged, slot, out);
         }
@@ -136,6 +171,69 @@ public final class WindowOperator {
         }
     }
 
+    /**
+     * Emits the current result of every window that is still open and changed since its last early result, marked
+     * {@link Kind#EARLY}, for dashboards that cannot wait for the window to close.
+     */
+    public void emitEarly(long watermark, Consumer<Result> out) {
+        for (Map.Entry<Window, Map<Object, Slot>> e : byWindow.descendingMap().entrySet()) {
+            if (closed(e.getKey(), watermark)) {
+                break;
+            }
+            for (Map.Entry<Object, Slot> s : e.getValue().entrySet()) {
+                if (s.getValue().fresh) {
+                    out.accept(new Result(s.getKey(), e.getKey(), values(s.getValue()), Kind.EARLY));
+                    s.getValue().fresh = false;
+                }
+            }
+        }
+    }
+
+    /** Hands every slot changed since the last call to {@code sink} (saved state, or null if removed), and forgets. */
+    public void drainChanges(ChangeSink sink) {
+        for (SlotKey k : changed) {
+            Map<Object, Slot> slots = byWindow.get(k.window());
+            Slot s = slots == null ? null : slots.get(k.key());
+            sink.accept(k, s == null ? null : save(s));
+        }
+        changed.clear();
+    }
+
+    /** Every slot held, saved, as {@link #drainChanges} would hand them. */
+    public void saveAll(ChangeSink sink) {
+        byWindow.forEach((w, slots) -> slots.forEach((k, s) -> sink.accept(new SlotKey(k, w), save(s))));
+    }
+
+    /** Puts back a slot saved by {@link #drainChanges} or {@link #saveAll}. */
+    public void restore(SlotKey k, Object saved) {
+        List<?> parts = (List<?>) saved;
+        Slot slot = new Slot(newAccumulators());
+        List<?> states = (List<?>) parts.get(0);
+        for (int i = 0; i < slot.accumulators.length; i++) {
+            slot.accumulators[i].load(states.get(i));
+        }
+        slot.emitted = (Boolean) parts.get(1);
+        byWindow.computeIfAbsent(k.window(), w -> new LinkedHashMap<>()).put(k.key(), slot);
+        if (windowing instanceof Windowing.Session) {
+            sessions.computeIfAbsent(k.key(), x -> new TreeMap<>())
+                    .put(k.window().start(), k.window());
+        }
+    }
+
+    private Object save(Slot s) {
+        List<Object> states = new ArrayList<>(s.accumulators.length);
+        for (Accumulator a : s.accumulators) {
+            states.add(a.save());
+        }
+        return List.of(states, s.emitted);
+    }
+
+    private void touched(Object key, Window w) {
+        if (trackChanges) {
+            changed.add(new SlotKey(key, w));
+        }
+    }
+
     /** Keys and windows held now. */
     public int size() {
         return byWindow.values().stream().mapToInt(Map::size).sum();
@@ -147,6 +245,7 @@ public final class WindowOperator {
     }
 
     private Slot remove(Object key, Window w) {
+        touched(key, w);
         Map<Object, Slot> slots = byWindow.get(w);
         Slot s = slots.remove(key);
         if (slots.isEmpty()) {
@@ -166,17 +265,39 @@ public final class WindowOperator {
     private void accumulate(Slot slot, long timestamp, Map<String, Object> fields) {
         for (int i = 0; i < aggregations.size(); i++) {
             String field = aggregations.get(i).field();
-            slot.accumulators[i].add(field == null ? Boolean.TRUE : fields.get(field), timestamp);
+            slot.accumulators[i].add(field == null ? Boolean.TRUE : lookup(fields, field), timestamp);
         }
+        slot.fresh = true;
+    }
+
+    /** A field by name, or by a dotted path into nested objects ({@code order.amount}). */
+    private static Object lookup(Map<String, Object> fields, String field) {
+        Object v = fields.get(field);
+        if (v != null || field.indexOf('.') < 0) {
+            return v;
+        }
+        Object at = fields;
+        for (String part : field.split("\\.")) {
+            if (!(at instanceof Map<?, ?> m)) {
+                return null;
+            }
+            at = m.get(part);
+        }
+        return at;
     }
 
     private void emit(Object key, Window w, Slot slot, Consumer<Result> out) {
+        out.accept(new Result(key, w, values(slot), slot.emitted ? Kind.UPDATE : Kind.FINAL));
+        slot.emitted = true;
+        slot.fresh = false;
+    }
+
+    private Map<String, Object> values(Slot slot) {
         Map<String, Object> values = new LinkedHashMap<>();
         for (int i = 0; i < aggregations.size(); i++) {
             values.put(aggregations.get(i).output(), slot.accumulators[i].result());
         }
-        out.accept(new Result(key, w, values, slot.emitted));
-        slot.emitted = true;
+        return values;
     }
 
     private static boolean closed(Window w, long watermark) {

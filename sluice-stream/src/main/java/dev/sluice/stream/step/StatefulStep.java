@@ -1,0 +1,31 @@
+package dev.sluice.stream.step;
+
+import dev.sluice.broker.TopicPartition;
+import dev.sluice.stream.StreamRecord;
+import java.util.Collection;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * A step that keeps state over event time, such as a window: it is told which input partitions its task owns (state
+ * is held per partition, so a partition can move to another task), and when processing time passes, so it can close
+ * windows when no event arrives.
+ */
+public interface StatefulStep extends Step {
+    /** The task now reads these partitions. */
+    void onAssigned(Collection<TopicPartition> partitions, long nowMs);
+
+    /** The task no longer reads these partitions: their state goes. */
+    void onRevoked(Collection<TopicPartition> partitions);
+
+    /**
+     * Called after every poll, with or without events: hands results that are due (closed windows, early results) to
+     * {@code out}.
+     */
+    void onTime(long nowMs, Consumer<StreamRecord> out);
+
+    /** Topics this step writes to besides the stage output, which the runtime creates when they are not declared. */
+    default List<String> ownTopics() {
+        return List.of();
+    }
+}

@@ -1,0 +1,304 @@
+package dev.sluice.stream.step;
+
+import dev.sluice.broker.Header;
+import dev.sluice.broker.TopicPartition;
+import dev.sluice.stream.StreamRecord;
+import dev.sluice.stream.spec.Location;
+import dev.sluice.stream.spec.PipelineException;
+import dev.sluice.stream.spec.StepSpec;
+import dev.sluice.stream.window.Aggregation;
+import dev.sluice.stream.window.Aggregations;
+import dev.sluice.stream.window.Watermarks;
+import dev.sluice.stream.window.Window;
+import dev.sluice.stream.window.WindowOperator;
+import dev.sluice.stream.window.Windowing;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * {@code window:} aggregates events by key over event-time windows and emits one event per key and window: the key
+ * fields, {@code window_start}, {@code window_end} (ISO-8601) and the aggregations. Event time comes from a field
+ * ({@code time}) or the event timestamp; the watermark trails the latest event time of each input partition by {@code
+ * out-of-order}, and is the minimum over partitions that are not idle. A window's result comes out when the watermark
+ * passes its end; an event up to {@code lateness} behind that updates it (the result comes out again, marked {@code
+ * update}); a later one goes to the late-events topic with the reason. With {@code early}, open windows also emit
+ * their current result at that interval of processing time. State is held per input partition.
+ */
+public final class WindowStep implements StatefulStep {
+    /** Header saying what a result is: {@code final}, {@code update} or {@code early}. */
+    public static final String RESULT_HEADER = "sluice.window.result";
+    /** Header with the partition ({@code topic/partition}) an event was read from before it was partitioned by key. */
+    public static final String INPUT_HEADER = "sluice.window.input";
+    /** Argument key the runtime adds when it splits the stage: the partitions of the original input, by topic. */
+    public static final String UPSTREAM = "upstream";
+
+    private static final List<String> SHAPES = List.of("tumbling", "hopping", "session");
+    private static final List<String> OPTIONAL =
+            List.of("by", "time", "out-of-order", "lateness", "idle-timeout", "early", "late-events");
+
+    static final class Factory implements StepFactory {
+        @Override
+        public String kind() {
+            return "window";
+        }
+
+        @Override
+        public String usage() {
+            return "window: {tumbling: 1m, by: page, time: ts, aggregate: {views: count(), users: count_distinct(user)}}";
+        }
+
+        @Override
+        public Step create(StepSpec spec, StepContext context) {
+            Location at = spec.location();
+            Map<String, Object> m = Args.map(spec.argument(), at, "window", usage().substring("window: ".length()));
+            List<String> allowed = new ArrayList<>(SHAPES);
+            allowed.addAll(OPTIONAL);
+            allowed.add(UPSTREAM);
+            Args.checkKeys(m, at, "window", List.of("aggregate"), allowed);
+            Settings s = new Settings(
+                    windowing(m, at),
+                    m.containsKey("by") ? Args.strings(m.get("by"), at, "by", "[page, country]") : null,
+                    m.containsKey("time") ? FieldPath.of(Args.string(m.get("time"), at, "time")) : null,
+                    aggregations(m.get("aggregate"), at),
+                    optionalMillis(m, "out-of-order", 0, at),
+                    optionalMillis(m, "lateness", 0, at),
+                    optionalMillis(m, "idle-timeout", 30_000, at),
+                    optionalMillis(m, "early", 0, at),
+                    m.containsKey("late-events")
+                            ? Args.string(m.get("late-events"), at, "late-events")
+                            : context.scope() + ".late",
+                    upstream(m.get(UPSTREAM), at));
+            if (s.idleTimeoutMs() <= 0) {
+                throw new PipelineException(at, "'idle-timeout' must be above 0.");
+            }
+            return new WindowStep(s, context.clock());
+        }
+
+        private static Windowing windowing(Map<String, Object> m, Location at) {
+            List<String> given = SHAPES.stream().filter(m::containsKey).toList();
+            if (given.size() != 1) {
+                throw new PipelineException(
+                        at,
+                        "window needs exactly one of tumbling, hopping or session"
+                                + (given.isEmpty() ? "" : " (got " + String.join(" and ", given) + ")")
+                                + ", such as 'tumbling: 1m', 'hopping: {size: 10m, advance: 1m}' or 'session: 30m'.");
+            }
+            try {
+                return switch (given.get(0)) {
+                    case "tumbling" -> new Windowing.Tumbling(Args.durationMillis(m.get("tumbling"), at, "tumbling"));
+                    case "hopping" -> {
+                        Map<String, Object> h = Args.map(m.get("hopping"), at, "hopping", "{size: 10m, advance: 1m}");
+                        Args.checkKeys(h, at, "hopping", List.of("size", "advance"), List.of());
+                        yield new Windowing.Hopping(
+                                Args.durationMillis(h.get("size"), at, "hopping.size"),
+                                Args.durationMillis(h.get("advance"), at, "hopping.advance"));
+                    }
+                    default -> new Windowing.Session(Args.durationMillis(m.get("session"), at, "session"));
+                };
+            } catch (IllegalArgumentException e) {
+                throw new PipelineException(at, e.getMessage() + ".");
+            }
+        }
+
+        private static List<Aggregation> aggregations(Object value, Location at) {
+            Map<String, Object> m = Args.map(value, at, "aggregate", "{views: count(), users: count_distinct(user)}");
+            if (m.isEmpty()) {
+                throw new PipelineException(at, "'aggregate' needs at least one result, such as 'views: count()'.");
+            }
+            List<Aggregation> out = new ArrayList<>();
+            m.forEach((output, call) -> {
+                try {
+                    out.add(Aggregations.parse(output, Args.string(call, at, "aggregate." + output)));
+                } catch (IllegalArgumentException e) {
+                    throw new PipelineException(at, e.getMessage() + ".");
+                }
+            });
+            return out;
+        }
+
+        private static List<TopicPartition> upstream(Object value, Location at) {
+            if (value == null) {
+                return null;
+            }
+            List<TopicPartition> out = new ArrayList<>();
+            Args.map(value, at, UPSTREAM, "{clicks: 3}").forEach((topic, n) -> {
+                for (int p = 0; p < Args.positiveInt(n, at, UPSTREAM + "." + topic); p++) {
+                    out.add(new TopicPartition(topic, p));
+                }
+            });
+            return out;
+        }
+
+        private static long optionalMillis(Map<String, Object> m, String key, long otherwise, Location at) {
+            return m.containsKey(key) ? Args.durationMillis(m.get(key), at, key) : otherwise;
+        }
+    }
+
+    /**
+     * A window step as configured.
+     *
+     * @param by the fields results are grouped by, or null for the event key
+     * @param time the event-time field, or null for the event timestamp
+     * @param earlyMs interval of early results, or 0 for results on close only
+     * @param upstream the partitions events were read from before the runtime partitioned them by key (event time is
+     *     tracked per upstream partition), or null when the window reads them directly
+     */
+    record Settings(
+            Windowing windowing,
+            List<String> by,
+            FieldPath time,
+            List<Aggregation> aggregations,
+            long outOfOrderMs,
+            long latenessMs,
+            long idleTimeoutMs,
+            long earlyMs,
+            String lateTopic,
+            List<TopicPartition> upstream) {}
+
+    /** The input of records that did not come from a topic (tests, the DSL). */
+    private static final TopicPartition NO_PARTITION = new TopicPartition("", 0);
+
+    private final Settings settings;
+    private final Clock clock;
+    private final GroupKey key;
+    private final Watermarks watermarks;
+    private final Map<TopicPartition, WindowOperator> operators = new HashMap<>();
+    private long lastEarly;
+
+    WindowStep(Settings settings, Clock clock) {
+        this.settings = settings;
+        this.clock = clock;
+        this.key = new GroupKey(settings.by());
+        this.watermarks = new Watermarks(settings.outOfOrderMs(), settings.idleTimeoutMs());
+        this.lastEarly = clock.millis();
+    }
+
+    /** The fields results are grouped by, or null when they are grouped by the event key. */
+    public List<String> groupedBy() {
+        return settings.by();
+    }
+
+    @Override
+    public List<String> ownTopics() {
+        return List.of(settings.lateTopic());
+    }
+
+    @Override
+    public void apply(StreamRecord record, Consumer<StreamRecord> out) {
+        Map<String, Object> fields = record.fields();
+        long time = eventTime(record, fields);
+        Object group = key.of(record);
+        TopicPartition input =
+                record.origin() == null ? NO_PARTITION : record.origin().topicPartition();
+        long now = clock.millis();
+        watermarks.onEvent(input, time, now);
+        long watermark = watermarks.current(now);
+        WindowOperator operator = operators.computeIfAbsent(input, p -> newOperator());
+        if (!operator.add(group, time, fields, watermark, r -> out.accept(toRecord(r)))) {
+            throw new LateEventException(
+                    settings.lateTopic(),
+                    "late event: its event time " + Instant.ofEpochMilli(time) + " is behind the watermark "
+                            + Instant.ofEpochMilli(watermark) + " by more than the allowed lateness ("
+                            + settings.latenessMs() + " ms), so every window it belongs to is closed");
+        }
+    }
+
+    /** The partition whose event-time progress this event shows: where it was read before any repartitioning. */
+    private TopicPartition input(StreamRecord record, TopicPartition partition) {
+        if (settings.upstream() == null) {
+            return partition;
+        }
+        String from = record.header(INPUT_HEADER);
+        int slash = from == null ? -1 : from.lastIndexOf('/');
+        if (slash < 0) {
+            return partition;
+        }
+        return new TopicPartition(from.substring(0, slash), Integer.parseInt(from.substring(slash + 1)));
+    }
+
+    /**
+     * State is held per assigned partition. Event time is tracked per assigned partition, or, behind a repartition,
+     * per upstream partition: every one of them holds the watermark back until it has spoken or gone idle.
+     */
+    @Override
+    public void onAssigned(Collection<TopicPartition> partitions, long nowMs) {
+        for (TopicPartition p : settings.upstream() != null ? settings.upstream() : partitions) {
+            watermarks.register(p, nowMs);
+        }
+        for (TopicPartition p : partitions) {
+            operators.computeIfAbsent(p, x -> newOperator());
+        }
+    }
+
+    @Override
+    public void onRevoked(Collection<TopicPartition> partitions) {
+        for (TopicPartition p : partitions) {
+            if (settings.upstream() == null) {
+                watermarks.forget(p);
+            }
+            operators.remove(p);
+        }
+    }
+
+    @Override
+    public void onTime(long nowMs, Consumer<StreamRecord> out) {
+        long watermark = watermarks.current(nowMs);
+        Consumer<WindowOperator.Result> emit = r -> out.accept(toRecord(r));
+        for (WindowOperator operator : operators.values()) {
+            operator.advance(watermark, emit);
+        }
+        if (settings.earlyMs() > 0 && nowMs - lastEarly >= settings.earlyMs()) {
+            lastEarly = nowMs;
+            for (WindowOperator operator : operators.values()) {
+                operator.emitEarly(watermark, emit);
+            }
+        }
+    }
+
+    /** The watermark now: every window ending at or before it has been emitted. */
+    public long watermark() {
+        return watermarks.current(clock.millis());
+    }
+
+    private WindowOperator newOperator() {
+        return new WindowOperator(settings.windowing(), settings.latenessMs(), settings.aggregations());
+    }
+
+    private long eventTime(StreamRecord record, Map<String, Object> fields) {
+        if (settings.time() == null) {
+            return record.timestamp();
+        }
+        Object value = settings.time().get(fields);
+        try {
+            return Timestamps.parse(value).toEpochMilli();
+        } catch (StepException e) {
+            throw new StepException("window time field '" + settings.time() + "': " + e.getMessage());
+        }
+    }
+
+    private StreamRecord toRecord(WindowOperator.Result r) {
+        Map<String, Object> value = new LinkedHashMap<>();
+        List<String> names = key.names();
+        if (r.key() instanceof List<?> parts) {
+            for (int i = 0; i < parts.size(); i++) {
+                value.put(names.get(i), parts.get(i));
+            }
+        } else {
+            value.put(names.get(0), r.key());
+        }
+        Window w = r.window();
+        value.put("window_start", Instant.ofEpochMilli(w.start()).toString());
+        value.put("window_end", Instant.ofEpochMilli(w.end()).toString());
+        value.putAll(r.values());
+        List<Header> headers = new ArrayList<>(1);
+        headers.add(Header.of(RESULT_HEADER, r.kind().label()));
+        return new StreamRecord(GroupKey.bytes(r.key()), value, headers, w.end() - 1, null);
+    }
+}

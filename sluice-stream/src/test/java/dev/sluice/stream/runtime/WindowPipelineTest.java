@@ -1,0 +1,314 @@
+package dev.sluice.stream.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.sluice.broker.ConsumedEvent;
+import dev.sluice.broker.Consumer;
+import dev.sluice.broker.ConsumerConfig;
+import dev.sluice.broker.Event;
+import dev.sluice.broker.KeyPartitioner;
+import dev.sluice.broker.Producer;
+import dev.sluice.broker.TopicPartition;
+import dev.sluice.broker.embedded.EmbeddedBroker;
+import dev.sluice.stream.Pipeline;
+import dev.sluice.stream.json.Json;
+import dev.sluice.stream.spec.PipelineSpec;
+import dev.sluice.stream.step.WindowStep;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Windowed aggregations in running pipelines on the embedded broker. */
+class WindowPipelineTest {
+    private static final long MINUTE = 60_000;
+    private static final long T0 = Instant.parse("2026-11-26T10:00:00Z").toEpochMilli();
+
+    @TempDir
+    Path dir;
+
+    EmbeddedBroker broker;
+
+    @BeforeEach
+    void open() {
+        broker = EmbeddedBroker.open(dir.resolve("data"));
+        TestConnectors.COLLECTED.clear();
+    }
+
+    @AfterEach
+    void close() {
+        broker.close();
+    }
+
+    RuntimeOptions options() {
+        return RuntimeOptions.defaults(dir).withConnectors(TestConnectors.all()).withBackoff(new Backoff(10, 100));
+    }
+
+    @Test
+    void shouldCountViewsAndDistinctUsersPerPageAndMinuteAsABatchComputationWould() throws Exception {
+        PipelineSpec spec = Pipeline.named("p")
+                .topic("clicks", 3)
+                .sink(
+                        "views",
+                        "collect",
+                        Map.of("into", "views"),
+                        s -> s.from("clicks")
+                                .parse("json")
+                                .step(
+                                        "window",
+                                        Map.of(
+                                                "tumbling", "1m",
+                                                "by", "page",
+                                                "time", "ts",
+                                                "out-of-order", "30s",
+                                                "idle-timeout", "2s",
+                                                "aggregate",
+                                                        new LinkedHashMap<>(Map.of(
+                                                                "views", "count()",
+                                                                "users", "count_distinct(user)")))))
+                .build();
+        // keyed by user, so the events of one page are spread over all three partitions
+        Random random = new Random(7);
+        List<Map<String, Object>> clicks = new ArrayList<>();
+        for (int i = 0; i < 600; i++) {
+            long ts = T0 + i * 500L + random.nextInt(20_000) - 10_000; // up to 10 s out of order
+            clicks.add(Map.of("page", "/p" + random.nextInt(4), "user", "u" + random.nextInt(30), "ts", ts));
+        }
+        // expected: a plain batch computation over the same events
+        Map<String, long[]> counts = new TreeMap<>();
+        Map<String, Set<Object>> users = new TreeMap<>();
+        for (Map<String, Object> c : clicks) {
+            long ts = (Long) c.get("ts");
+            String id = c.get("page") + "@" + Instant.ofEpochMilli(ts - Math.floorMod(ts, MINUTE));
+            counts.computeIfAbsent(id, k -> new long[1])[0]++;
+            users.computeIfAbsent(id, k -> new HashSet<>()).add(c.get("user"));
+        }
+        long lastMinuteStart = T0 + 600 * 500L + 10_000;
+        lastMinuteStart -= Math.floorMod(lastMinuteStart, MINUTE);
+        try (PipelineRun run = PipelineRun.start(spec, broker, options())) {
+            try (Producer producer = broker.producer()) {
+                for (Map<String, Object> c : clicks) {
+                    producer.send("clicks", event((String) c.get("user"), c));
+                }
+                // an event far ahead from every input partition into every by-key partition moves event time past
+                // the last minute everywhere
+                for (int p = 0; p < 3; p++) {
+                    for (int byKey = 0; byKey < 3; byKey++) {
+                        producer.send(
+                                "clicks",
+                                event(
+                                        keyFor(p, 3),
+                                        Map.of(
+                                                "page",
+                                                pageFor(byKey, 3),
+                                                "user",
+                                                "x",
+                                                "ts",
+                                                lastMinuteStart + 5 * MINUTE)));
+                    }
+                }
+            }
+            try {
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> TestConnectors.COLLECTED
+                                        .getOrDefault("views", List.of())
+                                        .size()
+                                >= counts.size());
+            } catch (Throwable e) {
+                throw new AssertionError(
+                        run.metrics() + " " + counts.keySet() + " " + TestConnectors.COLLECTED.get("views"), e);
+            }
+            assertThat(run.metrics()).containsKey("views.partition"); // the by-key topic in between
+        }
+        Map<String, long[]> got = new TreeMap<>();
+        for (String v : TestConnectors.COLLECTED.get("views")) {
+            Map<String, Object> r = Json.parseObject(v.getBytes(StandardCharsets.UTF_8));
+            String id = r.get("page") + "@" + r.get("window_start");
+            assertThat(got.put(
+                            id,
+                            new long[] {((Number) r.get("views")).longValue(), ((Number) r.get("users")).longValue()}))
+                    .as("one result per page and minute: %s", id)
+                    .isNull();
+        }
+        assertThat(got.keySet()).isEqualTo(counts.keySet());
+        counts.forEach((id, n) -> {
+            assertThat(got.get(id)[0]).as("views of %s", id).isEqualTo(n[0]);
+            assertThat(got.get(id)[1])
+                    .as("users of %s", id)
+                    .isEqualTo(users.get(id).size());
+        });
+    }
+
+    @Test
+    void shouldSendEventsLaterThanTheAllowedLatenessToTheLateEventsTopicWithTheReason() throws Exception {
+        PipelineSpec spec = Pipeline.named("p")
+                .topic("clicks", 1)
+                .topic("counts", 1)
+                .stage(
+                        "count",
+                        s -> s.from("clicks")
+                                .parse("json")
+                                .step(
+                                        "window",
+                                        Map.of(
+                                                "tumbling", "1m",
+                                                "time", "ts",
+                                                "lateness", "2m",
+                                                "aggregate", Map.of("n", "count()")))
+                                .to("counts"))
+                .build();
+        try (PipelineRun run = PipelineRun.start(spec, broker, options())) {
+            try (Producer producer = broker.producer()) {
+                producer.send("clicks", event("a", Map.of("ts", T0 + 1_000)));
+                producer.send("clicks", event("a", Map.of("ts", T0 + 2 * MINUTE + 1_000))); // closes minute 0
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> readAll("counts").size() >= 1);
+            try (Producer producer = broker.producer()) {
+                producer.send("clicks", event("a", Map.of("ts", T0 + 2_000))); // within lateness: an update
+                producer.send("clicks", event("a", Map.of("ts", T0 + 4 * MINUTE))); // minute 0 is gone for good
+                producer.send("clicks", event("a", Map.of("ts", T0 + 3_000))); // too late
+            }
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> run.metrics().get("count").late() == 1);
+            await().atMost(Duration.ofSeconds(20)).until(() -> readAll("counts").size() >= 3);
+        }
+        List<ConsumedEvent> late = readAll("p.count.late");
+        assertThat(late).hasSize(1);
+        assertThat(late.get(0).valueAsString()).contains(Long.toString(T0 + 3_000));
+        assertThat(header(late.get(0), "sluice.dlq.message"))
+                .startsWith("late event: its event time 2026-11-26T10:00:03Z is behind the watermark");
+        assertThat(header(late.get(0), "sluice.dlq.step")).isEqualTo("2:window");
+        List<String> results = readAll("counts").stream()
+                .map(e -> header(e, WindowStep.RESULT_HEADER) + " "
+                        + Json.parseObject(e.value()).get("window_start") + " "
+                        + Json.parseObject(e.value()).get("n"))
+                .toList();
+        assertThat(results)
+                .startsWith(
+                        "final 2026-11-26T10:00:00Z 1",
+                        "update 2026-11-26T10:00:00Z 2",
+                        "final 2026-11-26T10:02:00Z 1");
+        assertThat(readAll("p.count.dlq")).isEmpty();
+    }
+
+    @Test
+    void shouldCloseWindowsWhileOnePartitionStaysSilent() throws Exception {
+        PipelineSpec spec = Pipeline.named("p")
+                .topic("clicks", 2)
+                .topic("counts", 1)
+                .stage(
+                        "count",
+                        s -> s.from("clicks")
+                                .parse("json")
+                                .step(
+                                        "window",
+                                        Map.of(
+                                                "tumbling", "1m",
+                                                "time", "ts",
+                                                "idle-timeout", "1s",
+                                                "aggregate", Map.of("n", "count()")))
+                                .parallelism(1)
+                                .to("counts"))
+                .build();
+        String onlyPartitionZero = keyFor(0, 2);
+        try (PipelineRun run = PipelineRun.start(spec, broker, options())) {
+            try (Producer producer = broker.producer()) {
+                for (int i = 0; i < 10; i++) {
+                    producer.send("clicks", event(onlyPartitionZero, Map.of("ts", T0 + i * 15_000L)));
+                }
+            }
+            // partition 1 never speaks; without idle detection its watermark would hold every window open
+            await().atMost(Duration.ofSeconds(20)).until(() -> readAll("counts").size() >= 2);
+        }
+        List<String> results = readAll("counts").stream()
+                .map(e -> Json.parseObject(e.value()).get("window_start") + " "
+                        + Json.parseObject(e.value()).get("n"))
+                .toList();
+        assertThat(results).startsWith("2026-11-26T10:00:00Z 4", "2026-11-26T10:01:00Z 4");
+    }
+
+    @Test
+    void shouldDeadLetterAnEventWithoutItsTimeFieldAndGoOn() throws Exception {
+        PipelineSpec spec = Pipeline.named("p")
+                .topic("clicks", 1)
+                .topic("counts", 1)
+                .stage(
+                        "count",
+                        s -> s.from("clicks")
+                                .parse("json")
+                                .step(
+                                        "window",
+                                        Map.of("tumbling", "1m", "time", "ts", "aggregate", Map.of("n", "count()")))
+                                .to("counts"))
+                .build();
+        try (PipelineRun run = PipelineRun.start(spec, broker, options())) {
+            try (Producer producer = broker.producer()) {
+                producer.send("clicks", event("a", Map.of("ts", T0)));
+                producer.send("clicks", event("a", Map.of("ts", "yesterday-ish")));
+                producer.send("clicks", event("a", Map.of("ts", T0 + 5 * MINUTE)));
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> readAll("counts").size() >= 1);
+        }
+        List<ConsumedEvent> dead = readAll("p.count.dlq");
+        assertThat(dead).hasSize(1);
+        assertThat(header(dead.get(0), "sluice.dlq.message")).startsWith("window time field 'ts':");
+    }
+
+    private static Event event(String key, Map<String, Object> fields) {
+        return Event.of(key, Json.writeString(fields), 0);
+    }
+
+    /** A key that the key partitioner puts in this partition. */
+    private static String keyFor(int partition, int partitions) {
+        for (int i = 0; ; i++) {
+            String k = "key-" + i;
+            if (KeyPartitioner.partition(k.getBytes(StandardCharsets.UTF_8), partitions) == partition) {
+                return k;
+            }
+        }
+    }
+
+    /** A page name that the key partitioner puts in this partition. */
+    private static String pageFor(int partition, int partitions) {
+        for (int i = 0; ; i++) {
+            String page = "/end-" + i;
+            if (KeyPartitioner.partition(page.getBytes(StandardCharsets.UTF_8), partitions) == partition) {
+                return page;
+            }
+        }
+    }
+
+    private List<ConsumedEvent> readAll(String topic) {
+        List<ConsumedEvent> out = new ArrayList<>();
+        try (Consumer c = broker.consumer(ConsumerConfig.defaults())) {
+            c.assign(List.of(new TopicPartition(topic, 0)));
+            for (List<ConsumedEvent> batch = c.poll(Duration.ofMillis(300));
+                    !batch.isEmpty();
+                    batch = c.poll(Duration.ofMillis(100))) {
+                out.addAll(batch);
+            }
+        }
+        return out;
+    }
+
+    private static String header(ConsumedEvent e, String name) {
+        return e.headers().stream()
+                .filter(h -> h.key().equals(name))
+                .map(h -> h.valueAsString())
+                .findFirst()
+                .orElse(null);
+    }
+}
