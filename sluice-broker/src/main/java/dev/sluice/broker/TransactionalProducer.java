@@ -21,6 +21,9 @@ public interface TransactionalProducer extends AutoCloseable {
      */
     void send(String topic, Event event, Producer.SendCallback callback);
 
+    /** Sends to a given partition within the open transaction; {@code callback} gets null or the error. */
+    void send(TopicPartition partition, Event event, Producer.SendCallback callback);
+
     /**
      * Commits the transaction together with these offsets (the next offset to read per partition) of {@code
      * consumer}'s group.

@@ -74,6 +74,12 @@ final class KafkaTransactionalProducer implements TransactionalProducer {
         sender.send(topic, event, callback);
     }
 
+    @Override
+    public void send(dev.sluice.broker.TopicPartition partition, Event event, SendCallback callback) {
+        sender.send(partition.topic(), partition.partition(), event)
+                .whenComplete((result, error) -> callback.onCompletion(error));
+    }
+
     /**
      * @throws dev.sluice.broker.CommitFailedException the group moved on or this producer was fenced: the batch is to be read again
      * @throws BrokerException anything else (a send the broker refused, for one): the transaction is aborted

@@ -5,6 +5,7 @@ import dev.sluice.broker.ConsumedEvent;
 import dev.sluice.broker.Consumer;
 import dev.sluice.broker.Event;
 import dev.sluice.broker.Producer;
+import dev.sluice.broker.TopicPartition;
 import java.util.List;
 
 /**
@@ -17,11 +18,17 @@ final class AtLeastOnceDelivery implements Delivery {
     private final Metrics metrics;
     private final SendErrors errors = new SendErrors();
     private boolean sent;
+    private final boolean commitEachBatch;
 
-    AtLeastOnceDelivery(Producer producer, Consumer consumer, Metrics metrics) {
+    /**
+     * @param commitEachBatch commit the consumed positions after each batch; false for stages with state, whose
+     *     positions are committed with their checkpoints
+     */
+    AtLeastOnceDelivery(Producer producer, Consumer consumer, Metrics metrics, boolean commitEachBatch) {
         this.producer = producer;
         this.consumer = consumer;
         this.metrics = metrics;
+        this.commitEachBatch = commitEachBatch;
     }
 
     @Override
@@ -36,6 +43,12 @@ final class AtLeastOnceDelivery implements Delivery {
         producer.send(topic, event, errors);
     }
 
+    @Override
+    public void send(TopicPartition partition, Event event) {
+        sent = true;
+        producer.send(partition, event).whenComplete((result, error) -> errors.onCompletion(error));
+    }
+
     /**
      * A member expelled from its group (its sink was retried longer than the poll interval), a group in the middle of
      * a rebalance, or a broker that is briefly away cannot take the commit; the positions are committed with the next
@@ -47,6 +60,9 @@ final class AtLeastOnceDelivery implements Delivery {
             producer.flush(); // sends at once what would wait for more (a linger), and waits for every acknowledgement
         }
         errors.check();
+        if (!commitEachBatch) {
+            return true;
+        }
         try {
             consumer.commitSync();
             return true;

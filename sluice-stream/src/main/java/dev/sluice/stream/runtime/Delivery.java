@@ -2,6 +2,7 @@ package dev.sluice.stream.runtime;
 
 import dev.sluice.broker.ConsumedEvent;
 import dev.sluice.broker.Event;
+import dev.sluice.broker.TopicPartition;
 import java.util.List;
 
 /**
@@ -13,6 +14,9 @@ interface Delivery extends AutoCloseable {
     void begin();
 
     void send(String topic, Event event);
+
+    /** Sends to one partition (a changelog's), with the batch. */
+    void send(TopicPartition partition, Event event);
 
     /**
      * Waits for the sends, then commits the batch's offsets. Returns false if the batch was not committed and will be

@@ -41,6 +41,11 @@ final class ExactlyOnceDelivery implements Delivery {
         producer.send(topic, event, errors);
     }
 
+    @Override
+    public void send(TopicPartition partition, Event event) {
+        producer.send(partition, event, errors);
+    }
+
     /**
      * Commits the transaction. When the group moved on or the producer was fenced, the transaction is aborted and the
      * batch is read again; when a send failed, the transaction is aborted and the failure stops the task, as in

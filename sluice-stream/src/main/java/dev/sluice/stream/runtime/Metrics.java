@@ -10,6 +10,9 @@ public final class Metrics {
     final LongAdder deadLettered = new LongAdder();
     final LongAdder late = new LongAdder();
     final LongAdder retries = new LongAdder();
+    final LongAdder checkpoints = new LongAdder();
+    final LongAdder checkpointNanos = new LongAdder();
+    final LongAdder restoredEntries = new LongAdder();
     final AtomicReference<String> waitingOn = new AtomicReference<>();
     final AtomicReference<String> lastError = new AtomicReference<>();
 

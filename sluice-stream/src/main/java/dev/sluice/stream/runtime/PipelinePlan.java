@@ -1,5 +1,6 @@
 package dev.sluice.stream.runtime;
 
+import dev.sluice.broker.TopicPartition;
 import dev.sluice.stream.connector.Config;
 import dev.sluice.stream.connector.ConnectorContext;
 import dev.sluice.stream.connector.SinkConnector;
@@ -30,6 +31,8 @@ public record PipelinePlan(
      *
      * @param groupId the consumer group its tasks join
      * @param outputTopic where events go without a route (null for sinks)
+     * @param changelogTopic where the state of its steps is kept, or null when they keep none
+     * @param inputs its input partitions in a fixed order (the n-th one's state is in changelog partition n)
      */
     public record StagePlan(
             StageSpec spec,
@@ -39,5 +42,7 @@ public record PipelinePlan(
             String deadLetterTopic,
             SinkConnector sink,
             Config sinkConfig,
-            ConnectorContext context) {}
+            ConnectorContext context,
+            String changelogTopic,
+            List<TopicPartition> inputs) {}
 }

@@ -108,8 +108,20 @@ public final class PipelineRun implements AutoCloseable {
                     consumer.close();
                     throw e;
                 }
+                Changelog changelog =
+                        s.changelogTopic() == null ? null : new Changelog(broker, s.changelogTopic(), s.inputs());
                 StageTask task = new StageTask(
-                        s, i, delivery, consumer, m, options.backoff(), options.clock(), supervisor, stepContext);
+                        s,
+                        i,
+                        delivery,
+                        consumer,
+                        m,
+                        options.backoff(),
+                        options.clock(),
+                        supervisor,
+                        stepContext,
+                        changelog,
+                        options.checkpointIntervalMs());
                 stages.add(task);
                 stageThreads.add(thread(task, "sluice-" + s.spec().name() + "-" + i));
             }
@@ -133,7 +145,7 @@ public final class PipelineRun implements AutoCloseable {
      */
     private Delivery delivery(PipelinePlan.StagePlan s, int task, Consumer consumer, Metrics m) {
         if (!s.spec().exactlyOnce()) {
-            return new AtLeastOnceDelivery(producer, consumer, m);
+            return new AtLeastOnceDelivery(producer, consumer, m, s.changelogTopic() == null);
         }
         String id = plan.spec().name() + "." + s.spec().name() + "-" + task;
         return new ExactlyOnceDelivery(broker.transactionalProducer(id), consumer, m);

@@ -1,5 +1,6 @@
 package dev.sluice.stream.runtime;
 
+import dev.sluice.broker.TopicPartition;
 import dev.sluice.stream.connector.Config;
 import dev.sluice.stream.connector.ConnectorContext;
 import dev.sluice.stream.connector.Connectors;
@@ -123,6 +124,27 @@ public final class PipelineValidator {
             if (!topics.containsKey(dlq)) {
                 deadLetterTopics.add(new TopicSpec(dlq, 1, Map.of(), st.location()));
             }
+            List<TopicPartition> inputs = new ArrayList<>();
+            for (String from : st.from()) {
+                for (int p = 0; p < topics.get(from).partitions(); p++) {
+                    inputs.add(new TopicPartition(from, p));
+                }
+            }
+            String changelog = null;
+            if (windowed) {
+                changelog = spec.name() + "." + st.name() + ".changelog";
+                name(changelog, st.location(), "changelog topic");
+                TopicSpec declared = topics.get(changelog);
+                if (declared != null && declared.partitions() != inputs.size()) {
+                    throw new PipelineException(
+                            declared.location(),
+                            "topic '" + changelog + "' keeps the state of stage '" + st.name() + "' and needs one"
+                                    + " partition per input partition (" + inputs.size() + "), not "
+                                    + declared.partitions() + ".");
+                }
+                topics.putIfAbsent(
+                        changelog, new TopicSpec(changelog, inputs.size(), Changelog.TOPIC_CONFIG, st.location()));
+            }
             int maxPartitions = st.from().stream()
                     .mapToInt(f -> topics.get(f).partitions())
                     .max()
@@ -142,7 +164,8 @@ public final class PipelineValidator {
                 Config config = Config.check("sink " + st.name(), sink.config(), connector.keys(), st.location());
                 connector.create(config, context);
                 int tasks = Math.min(parallelism, connector.maxParallelism());
-                stages.add(new PipelinePlan.StagePlan(st, group, tasks, null, dlq, connector, config, context));
+                stages.add(new PipelinePlan.StagePlan(
+                        st, group, tasks, null, dlq, connector, config, context, changelog, inputs));
             } else {
                 String to = ((Output.ToTopic) st.output()).topic();
                 if (to == null) {
@@ -152,7 +175,8 @@ public final class PipelineValidator {
                                     + " events go to (or make it a sink with 'type').");
                 }
                 topic(topics, to, st.location(), "to");
-                stages.add(new PipelinePlan.StagePlan(st, group, parallelism, to, dlq, null, null, context));
+                stages.add(new PipelinePlan.StagePlan(
+                        st, group, parallelism, to, dlq, null, null, context, changelog, inputs));
             }
         }
         List<TopicSpec> allTopics = new ArrayList<>(topics.values());

@@ -5,6 +5,7 @@ import dev.sluice.broker.ConsumedEvent;
 import dev.sluice.broker.Consumer;
 import dev.sluice.broker.ConsumerConfig;
 import dev.sluice.broker.Event;
+import dev.sluice.broker.TopicPartition;
 import dev.sluice.broker.WakeupException;
 import dev.sluice.stream.StreamRecord;
 import dev.sluice.stream.connector.Sink;
@@ -18,6 +19,7 @@ import dev.sluice.stream.step.Steps;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -39,6 +41,14 @@ final class StageTask implements Runnable {
     private final Clock clock;
     private final TaskSupervisor supervisor;
     private final StepContext stepContext;
+    /** The stage's changelog if its steps keep state, else null. */
+    private final Changelog changelog;
+
+    private final long checkpointIntervalMs;
+    private StateCheckpoints checkpoints;
+    /** A batch was left half-delivered (the task was stopped): its state must not be checkpointed. */
+    private boolean unfinished;
+
     private final List<Step> steps = new ArrayList<>();
     private final List<String> stepNames = new ArrayList<>();
     private Sink sink;
@@ -64,7 +74,9 @@ final class StageTask implements Runnable {
             Backoff backoff,
             Clock clock,
             TaskSupervisor supervisor,
-            StepContext stepContext) {
+            StepContext stepContext,
+            Changelog changelog,
+            long checkpointIntervalMs) {
         this.plan = plan;
         this.index = index;
         this.delivery = delivery;
@@ -74,6 +86,8 @@ final class StageTask implements Runnable {
         this.clock = clock;
         this.supervisor = supervisor;
         this.stepContext = stepContext;
+        this.changelog = changelog;
+        this.checkpointIntervalMs = checkpointIntervalMs;
     }
 
     /** Reads committed events only, so nothing of an aborted transaction upstream is processed. */
@@ -90,18 +104,28 @@ final class StageTask implements Runnable {
                 List<ConsumedEvent> events = consumer.poll(Duration.ofMillis(200));
                 if (!events.isEmpty()) {
                     delivery.begin();
-                    if (process(events)) {
+                    unfinished = !process(events);
+                    if (!unfinished) {
+                        checkpointInTransaction();
                         delivery.complete(events);
                     }
                 } else if (!stateful.isEmpty()) {
                     List<StreamRecord> due = fireTimers();
                     if (!due.isEmpty()) {
                         delivery.begin();
-                        if (deliverAll(due)) {
+                        unfinished = !deliverAll(due);
+                        if (!unfinished) {
+                            checkpointInTransaction();
                             delivery.complete(events);
                         }
                     }
                 }
+                if (checkpoints != null && !checkpoints.transactional() && checkpoints.due()) {
+                    checkpoints.take(consumer.assignment());
+                }
+            }
+            if (checkpoints != null && !checkpoints.transactional() && !unfinished) {
+                checkpoints.take(consumer.assignment()); // a clean stop: a restart reads nothing again
             }
         } catch (WakeupException e) {
             // stop() woke a blocked poll: nothing half-done to commit
@@ -142,6 +166,17 @@ final class StageTask implements Runnable {
             if (step instanceof StatefulStep s) {
                 stateful.add(s);
             }
+        }
+        if (changelog != null && !stateful.isEmpty()) {
+            checkpoints = new StateCheckpoints(
+                    changelog,
+                    stateful.get(0),
+                    consumer,
+                    delivery,
+                    clock,
+                    checkpointIntervalMs,
+                    metrics,
+                    plan.spec().exactlyOnce());
         }
         if (plan.sink() != null) {
             sink = plan.sink().create(plan.sinkConfig(), plan.context().forTask(index));
@@ -221,16 +256,37 @@ final class StageTask implements Runnable {
         return due;
     }
 
-    /** Tells the stateful steps which partitions the task reads, as the group assigns and revokes them. */
+    /** With exactly-once delivery, every batch's transaction carries a checkpoint of the task's partitions. */
+    private void checkpointInTransaction() {
+        if (checkpoints != null && checkpoints.transactional()) {
+            checkpoints.write(consumer.assignment());
+        }
+    }
+
+    /**
+     * Tells the stateful steps which partitions the task reads, as the group assigns and revokes them: an assigned
+     * partition's state is restored from its last checkpoint, and a revoked one's is checkpointed before it goes.
+     */
     private final class StatefulPartitions implements dev.sluice.broker.RebalanceListener {
         @Override
-        public void onPartitionsAssigned(java.util.Collection<dev.sluice.broker.TopicPartition> partitions) {
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             stateful.forEach(s -> s.onAssigned(partitions, clock.millis()));
+            if (checkpoints != null) {
+                checkpoints.restore(partitions);
+            }
         }
 
         @Override
-        public void onPartitionsRevoked(java.util.Collection<dev.sluice.broker.TopicPartition> partitions) {
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            if (checkpoints != null && !checkpoints.transactional() && !unfinished) {
+                checkpoints.take(partitions);
+            }
             stateful.forEach(s -> s.onRevoked(partitions));
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            stateful.forEach(s -> s.onRevoked(partitions)); // the next owner restores the last checkpoint
         }
     }
 

@@ -4,6 +4,7 @@ import dev.sluice.broker.TopicPartition;
 import dev.sluice.stream.StreamRecord;
 import java.util.Collection;
 import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -23,6 +24,21 @@ public interface StatefulStep extends Step {
      * {@code out}.
      */
     void onTime(long nowMs, Consumer<StreamRecord> out);
+
+    /**
+     * Hands over what changed in a partition's state since the last call: each entry's key and its new value, or null
+     * when it is gone. Keys and values are JSON objects (UTF-8), so a changelog topic can be read by people too.
+     */
+    void drainChanges(TopicPartition partition, BiConsumer<byte[], byte[]> changes);
+
+    /** Hands over every entry of a partition's state, as {@link #drainChanges} would (to inspect or query it). */
+    void saveAll(TopicPartition partition, BiConsumer<byte[], byte[]> entries);
+
+    /** The event-time watermark a checkpoint of this partition keeps, so that a restored state does not go back. */
+    long checkpointWatermark(TopicPartition partition);
+
+    /** Replaces a partition's state with checkpointed entries, as {@link #drainChanges} handed them over. */
+    void restore(TopicPartition partition, Collection<byte[][]> entries, long watermark);
 
     /** Topics this step writes to besides the stage output, which the runtime creates when they are not declared. */
     default List<String> ownTopics() {

@@ -3,6 +3,7 @@ package dev.sluice.stream.step;
 import dev.sluice.broker.Header;
 import dev.sluice.broker.TopicPartition;
 import dev.sluice.stream.StreamRecord;
+import dev.sluice.stream.json.Json;
 import dev.sluice.stream.spec.Location;
 import dev.sluice.stream.spec.PipelineException;
 import dev.sluice.stream.spec.StepSpec;
@@ -20,6 +21,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -170,6 +172,9 @@ public final class WindowStep implements StatefulStep {
     private final GroupKey key;
     private final Watermarks watermarks;
     private final Map<TopicPartition, WindowOperator> operators = new HashMap<>();
+    /** Per partition, the watermark its state had reached when it was checkpointed (restored state never goes back). */
+    private final Map<TopicPartition, Long> floors = new HashMap<>();
+
     private long lastEarly;
 
     WindowStep(Settings settings, Clock clock) {
@@ -244,31 +249,76 @@ public final class WindowStep implements StatefulStep {
                 watermarks.forget(p);
             }
             operators.remove(p);
+            floors.remove(p);
         }
+    }
+
+    @Override
+    public void drainChanges(TopicPartition partition, BiConsumer<byte[], byte[]> changes) {
+        WindowOperator operator = operators.get(partition);
+        if (operator != null) {
+            operator.drainChanges((slot, saved) -> changes.accept(entryKey(slot), entryValue(saved)));
+        }
+    }
+
+    @Override
+    public void saveAll(TopicPartition partition, BiConsumer<byte[], byte[]> entries) {
+        WindowOperator operator = operators.get(partition);
+        if (operator != null) {
+            operator.saveAll((slot, saved) -> entries.accept(entryKey(slot), entryValue(saved)));
+        }
+    }
+
+    private static byte[] entryKey(WindowOperator.SlotKey slot) {
+        Map<String, Object> key = new LinkedHashMap<>();
+        key.put("k", slot.key());
+        key.put("s", slot.window().start());
+        key.put("e", slot.window().end());
+        return Json.write(key);
+    }
+
+    private static byte[] entryValue(Object saved) {
+        return saved == null ? null : Json.write(Map.of("v", saved));
+    }
+
+    @Override
+    public long checkpointWatermark(TopicPartition partition) {
+        return effective(partition, watermarks.current(clock.millis()));
+    }
+
+    @Override
+    public void restore(TopicPartition partition, Collection<byte[][]> entries, long watermark) {
+        WindowOperator operator = newOperator();
+        for (byte[][] e : entries) {
+            Map<String, Object> k = Json.parseObject(e[0]);
+            Window w = new Window(((Number) k.get("s")).longValue(), ((Number) k.get("e")).longValue());
+            operator.restore(
+                    new WindowOperator.SlotKey(k.get("k"), w),
+                    Json.parseObject(e[1]).get("v"));
+        }
+        operators.put(partition, operator);
+        floors.put(partition, watermark);
+    }
+
+    /** The watermark for one partition's state: the task's, or the one restored with it if that is ahead. */
+    private long effective(TopicPartition partition, long watermark) {
+        Long floor = floors.get(partition);
+        return floor == null ? watermark : Math.max(watermark, floor);
     }
 
     @Override
     public void onTime(long nowMs, Consumer<StreamRecord> out) {
         long watermark = watermarks.current(nowMs);
         Consumer<WindowOperator.Result> emit = r -> out.accept(toRecord(r));
-        for (WindowOperator operator : operators.values()) {
-            operator.advance(watermark, emit);
-        }
+        operators.forEach((p, operator) -> operator.advance(effective(p, watermark), emit));
         if (settings.earlyMs() > 0 && nowMs - lastEarly >= settings.earlyMs()) {
             lastEarly = nowMs;
-            for (WindowOperator operator : operators.values()) {
-                operator.emitEarly(watermark, emit);
-            }
+            operators.forEach((p, operator) -> operator.emitEarly(effective(p, watermark), emit));
         }
-    }
-
-    /** The watermark now: every window ending at or before it has been emitted. */
-    public long watermark() {
-        return watermarks.current(clock.millis());
     }
 
     private WindowOperator newOperator() {
-        return new WindowOperator(settings.windowing(), settings.latenessMs(), settings.aggregations());
+        return new WindowOperator(settings.windowing(), settings.latenessMs(), settings.aggregations(), true);
     }
 
     private long eventTime(StreamRecord record, Map<String, Object> fields) {
