@@ -32,8 +32,11 @@ final class Changelog {
 
     private static final byte[] CHECKPOINT = CHECKPOINT_KEY.getBytes(StandardCharsets.UTF_8);
 
-    /** A consistent point: the input offset to read next, and the watermark the state had reached. */
-    record Checkpoint(long offset, long watermark) {}
+    /**
+     * A consistent point: the input offset to read next, and what the step keeps with its state (its watermark, for
+     * one).
+     */
+    record Checkpoint(long offset, Map<String, Object> step) {}
 
     /**
      * A partition's state as of its last checkpoint.
@@ -77,7 +80,7 @@ final class Changelog {
     static Event checkpoint(Checkpoint c, long now) {
         Map<String, Object> value = new LinkedHashMap<>();
         value.put("offset", c.offset());
-        value.put("watermark", c.watermark());
+        value.put("step", c.step());
         return new Event(CHECKPOINT, Json.write(value), List.of(), now);
     }
 
@@ -105,8 +108,9 @@ final class Changelog {
                         });
                         pending.clear();
                         Map<String, Object> m = Json.parseObject(e.value());
-                        checkpoint = new Checkpoint(
-                                ((Number) m.get("offset")).longValue(), ((Number) m.get("watermark")).longValue());
+                        @SuppressWarnings("unchecked")
+                        Map<String, Object> step = (Map<String, Object>) m.get("step");
+                        checkpoint = new Checkpoint(((Number) m.get("offset")).longValue(), step);
                     } else {
                         pending.put(key, e.value());
                     }

@@ -74,9 +74,9 @@ final class StateCheckpoints {
             r.entries()
                     .forEach((k, v) ->
                             entries.add(new byte[][] {k.getBytes(java.nio.charset.StandardCharsets.UTF_8), v}));
-            long watermark =
-                    r.checkpoint() == null ? Long.MIN_VALUE : r.checkpoint().watermark();
-            step.restore(p, entries, watermark);
+            Map<String, Object> kept =
+                    r.checkpoint() == null ? null : r.checkpoint().step();
+            step.restore(p, entries, kept);
             if (!r.cutShort().isEmpty() && !transactional) {
                 overwrite(p, r);
             }
@@ -120,8 +120,7 @@ final class StateCheckpoints {
             TopicPartition target = changelog.partitionFor(p);
             step.drainChanges(p, (key, value) -> delivery.send(target, Changelog.entry(key, value, now)));
             long offset = consumer.position(p);
-            delivery.send(
-                    target, Changelog.checkpoint(new Changelog.Checkpoint(offset, step.checkpointWatermark(p)), now));
+            delivery.send(target, Changelog.checkpoint(new Changelog.Checkpoint(offset, step.checkpointState(p)), now));
             offsets.put(p, offset);
         }
         last = now;

@@ -1,15 +1,13 @@
 package dev.sluice.stream.step;
 
-import dev.sluice.broker.Header;
 import dev.sluice.stream.StreamRecord;
 import dev.sluice.stream.spec.StepSpec;
 import java.util.function.Consumer;
 
 /**
  * {@code partition-by: [page]} sets the event key to the values of these fields, so that every event of one group
- * lands in the same partition downstream. It also notes the partition the event was read from (header {@link
- * WindowStep#INPUT_HEADER}): events of one input partition reach each downstream partition in their original order,
- * so the window downstream tracks event time per original partition, not per shuffled one. The runtime adds it in front of a window grouped by fields, with a topic in
+ * lands in the same partition downstream. It also notes where the event was read ({@link Origin}), for the window
+ * downstream. The runtime adds it in front of a window grouped by fields, with a topic in
  * between, so that one task sees every event of a group.
  */
 final class PartitionByStep implements Step {
@@ -41,9 +39,7 @@ final class PartitionByStep implements Step {
     public void apply(StreamRecord record, Consumer<StreamRecord> out) {
         record.key(GroupKey.bytes(key.of(record)));
         if (record.origin() != null) {
-            record.addHeader(Header.of(
-                    WindowStep.INPUT_HEADER,
-                    record.origin().topic() + "/" + record.origin().partition()));
+            record.addHeader(Origin.header(record.origin()));
         }
         out.accept(record);
     }

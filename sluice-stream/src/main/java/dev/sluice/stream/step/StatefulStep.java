@@ -4,6 +4,7 @@ import dev.sluice.broker.TopicPartition;
 import dev.sluice.stream.StreamRecord;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
@@ -34,11 +35,17 @@ public interface StatefulStep extends Step {
     /** Hands over every entry of a partition's state, as {@link #drainChanges} would (to inspect or query it). */
     void saveAll(TopicPartition partition, BiConsumer<byte[], byte[]> entries);
 
-    /** The event-time watermark a checkpoint of this partition keeps, so that a restored state does not go back. */
-    long checkpointWatermark(TopicPartition partition);
+    /**
+     * What a checkpoint of this partition keeps besides its entries, as JSON values: the watermark, so that a restored
+     * state does not go back in event time, for one.
+     */
+    Map<String, Object> checkpointState(TopicPartition partition);
 
-    /** Replaces a partition's state with checkpointed entries, as {@link #drainChanges} handed them over. */
-    void restore(TopicPartition partition, Collection<byte[][]> entries, long watermark);
+    /**
+     * Replaces a partition's state with checkpointed entries, as {@link #drainChanges} handed them over, and what
+     * {@link #checkpointState} kept (null when the partition has no checkpoint yet).
+     */
+    void restore(TopicPartition partition, Collection<byte[][]> entries, Map<String, Object> kept);
 
     /** Topics this step writes to besides the stage output, which the runtime creates when they are not declared. */
     default List<String> ownTopics() {

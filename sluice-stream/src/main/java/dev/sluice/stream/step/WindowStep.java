@@ -36,8 +36,6 @@ import java.util.function.Consumer;
 public final class WindowStep implements StatefulStep {
     /** Header saying what a result is: {@code final}, {@code update} or {@code early}. */
     public static final String RESULT_HEADER = "sluice.window.result";
-    /** Header with the partition ({@code topic/partition}) an event was read from before it was partitioned by key. */
-    public static final String INPUT_HEADER = "sluice.window.input";
     /** Argument key the runtime adds when it splits the stage: the partitions of the original input, by topic. */
     public static final String UPSTREAM = "upstream";
 
@@ -174,6 +172,8 @@ public final class WindowStep implements StatefulStep {
     private final Map<TopicPartition, WindowOperator> operators = new HashMap<>();
     /** Per partition, the watermark its state had reached when it was checkpointed (restored state never goes back). */
     private final Map<TopicPartition, Long> floors = new HashMap<>();
+    /** Behind a by-key topic: per partition, the last origin offsets counted into its state. */
+    private final Map<TopicPartition, CountedOffsets> seen = new HashMap<>();
 
     private long lastEarly;
 
@@ -200,12 +200,17 @@ public final class WindowStep implements StatefulStep {
         Map<String, Object> fields = record.fields();
         long time = eventTime(record, fields);
         Object group = key.of(record);
-        TopicPartition input =
+        TopicPartition partition =
                 record.origin() == null ? NO_PARTITION : record.origin().topicPartition();
+        Origin origin = settings.upstream() == null ? null : Origin.of(record);
+        if (origin != null
+                && !seen.computeIfAbsent(partition, p -> new CountedOffsets()).isNew(origin)) {
+            return; // read again from the by-key topic after the stage before it was restarted: counted already
+        }
         long now = clock.millis();
-        watermarks.onEvent(input, time, now);
-        long watermark = watermarks.current(now);
-        WindowOperator operator = operators.computeIfAbsent(input, p -> newOperator());
+        watermarks.onEvent(origin == null ? partition : new Channel(partition, origin.partition()), time, now);
+        long watermark = effective(partition, watermarks.current(now));
+        WindowOperator operator = operators.computeIfAbsent(partition, p -> newOperator());
         if (!operator.add(group, time, fields, watermark, r -> out.accept(toRecord(r)))) {
             throw new LateEventException(
                     settings.lateTopic(),
@@ -215,41 +220,43 @@ public final class WindowStep implements StatefulStep {
         }
     }
 
-    /** The partition whose event-time progress this event shows: where it was read before any repartitioning. */
-    private TopicPartition input(StreamRecord record, TopicPartition partition) {
-        if (settings.upstream() == null) {
-            return partition;
-        }
-        String from = record.header(INPUT_HEADER);
-        int slash = from == null ? -1 : from.lastIndexOf('/');
-        if (slash < 0) {
-            return partition;
-        }
-        return new TopicPartition(from.substring(0, slash), Integer.parseInt(from.substring(slash + 1)));
-    }
+    /**
+     * Behind a by-key topic, events from one origin partition keep their order within each by-key partition, but not
+     * across them: event time is tracked per pair.
+     */
+    private record Channel(TopicPartition partition, TopicPartition origin) {}
 
     /**
-     * State is held per assigned partition. Event time is tracked per assigned partition, or, behind a repartition,
-     * per upstream partition: every one of them holds the watermark back until it has spoken or gone idle.
+     * State is held per assigned partition. Event time is tracked per assigned partition, or, behind a by-key topic,
+     * per assigned partition and origin partition: every one of them holds the watermark back until it has spoken or
+     * gone idle.
      */
     @Override
     public void onAssigned(Collection<TopicPartition> partitions, long nowMs) {
-        for (TopicPartition p : settings.upstream() != null ? settings.upstream() : partitions) {
-            watermarks.register(p, nowMs);
-        }
         for (TopicPartition p : partitions) {
+            for (Object input : inputs(p)) {
+                watermarks.register(input, nowMs);
+            }
             operators.computeIfAbsent(p, x -> newOperator());
         }
+    }
+
+    private List<Object> inputs(TopicPartition partition) {
+        if (settings.upstream() == null) {
+            return List.of(partition);
+        }
+        return settings.upstream().stream()
+                .<Object>map(o -> new Channel(partition, o))
+                .toList();
     }
 
     @Override
     public void onRevoked(Collection<TopicPartition> partitions) {
         for (TopicPartition p : partitions) {
-            if (settings.upstream() == null) {
-                watermarks.forget(p);
-            }
+            inputs(p).forEach(watermarks::forget);
             operators.remove(p);
             floors.remove(p);
+            seen.remove(p);
         }
     }
 
@@ -282,12 +289,18 @@ public final class WindowStep implements StatefulStep {
     }
 
     @Override
-    public long checkpointWatermark(TopicPartition partition) {
-        return effective(partition, watermarks.current(clock.millis()));
+    public Map<String, Object> checkpointState(TopicPartition partition) {
+        Map<String, Object> kept = new LinkedHashMap<>();
+        kept.put("watermark", effective(partition, watermarks.current(clock.millis())));
+        CountedOffsets counted = seen.get(partition);
+        if (counted != null) {
+            kept.put("counted", counted.save());
+        }
+        return kept;
     }
 
     @Override
-    public void restore(TopicPartition partition, Collection<byte[][]> entries, long watermark) {
+    public void restore(TopicPartition partition, Collection<byte[][]> entries, Map<String, Object> kept) {
         WindowOperator operator = newOperator();
         for (byte[][] e : entries) {
             Map<String, Object> k = Json.parseObject(e[0]);
@@ -297,7 +310,10 @@ public final class WindowStep implements StatefulStep {
                     Json.parseObject(e[1]).get("v"));
         }
         operators.put(partition, operator);
-        floors.put(partition, watermark);
+        if (kept != null) {
+            floors.put(partition, ((Number) kept.get("watermark")).longValue());
+            seen.put(partition, CountedOffsets.load((Map<?, ?>) kept.get("counted")));
+        }
     }
 
     /** The watermark for one partition's state: the task's, or the one restored with it if that is ahead. */

@@ -1,0 +1,40 @@
+package dev.sluice.stream.step;
+
+import dev.sluice.broker.ConsumedEvent;
+import dev.sluice.broker.Header;
+import dev.sluice.broker.TopicPartition;
+import dev.sluice.stream.StreamRecord;
+
+/**
+ * Where an event was read before the runtime partitioned it by key, carried in the header {@value #HEADER} as {@code
+ * topic/partition/offset}. The events of one origin partition reach each by-key partition in their original order,
+ * so a window behind the by-key topic tracks event time per origin partition, and knows an event it has counted when
+ * the stage before it sends it again after a restart (its offset is not above the last one counted).
+ */
+record Origin(TopicPartition partition, long offset) {
+    static final String HEADER = "sluice.window.input";
+
+    static Header header(ConsumedEvent e) {
+        return Header.of(HEADER, e.topic() + "/" + e.partition() + "/" + e.offset());
+    }
+
+    /** The origin of a record read from a by-key topic, or null if it has none. */
+    static Origin of(StreamRecord record) {
+        String value = record.header(HEADER);
+        if (value == null) {
+            return null;
+        }
+        int last = value.lastIndexOf('/');
+        int middle = value.lastIndexOf('/', last - 1);
+        if (middle < 0) {
+            throw new StepException("header " + HEADER + " is not topic/partition/offset: '" + value + "'");
+        }
+        try {
+            return new Origin(
+                    new TopicPartition(value.substring(0, middle), Integer.parseInt(value.substring(middle + 1, last))),
+                    Long.parseLong(value.substring(last + 1)));
+        } catch (NumberFormatException e) {
+            throw new StepException("header " + HEADER + " is not topic/partition/offset: '" + value + "'");
+        }
+    }
+}
