@@ -53,6 +53,13 @@ public final class RunCommand implements Callable<Integer> {
                     + " so its sources run once.")
     boolean withoutSources;
 
+    @Option(
+            names = "--checkpoint-interval",
+            paramLabel = "DURATION",
+            description = "How often stages with state (windows) checkpoint it (default: 5s). A restart reads again"
+                    + " what came after the last checkpoint.")
+    String checkpointInterval;
+
     @Option(names = "--quiet", description = "No live progress; only the summary.")
     boolean quiet;
 
@@ -62,6 +69,7 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PipelineSpec pipeline = PipelineFiles.load(file);
+        RuntimeOptions options = runtimeOptions();
         if (withoutSources) {
             pipeline = new PipelineSpec(
                     pipeline.name(),
@@ -78,7 +86,7 @@ public final class RunCommand implements Callable<Integer> {
         Broker broker = Brokers.open(url, pipeline.brokerOptions());
         PipelineRun run;
         try {
-            run = PipelineRun.start(pipeline, broker, RuntimeOptions.defaults(PipelineFiles.baseDir(file)));
+            run = PipelineRun.start(pipeline, broker, options);
         } catch (RuntimeException e) {
             broker.close();
             throw e;
@@ -147,6 +155,19 @@ public final class RunCommand implements Callable<Integer> {
             return 1;
         }
         return 0;
+    }
+
+    private RuntimeOptions runtimeOptions() {
+        RuntimeOptions options = RuntimeOptions.defaults(PipelineFiles.baseDir(file));
+        if (checkpointInterval == null) {
+            return options;
+        }
+        try {
+            return options.withCheckpointInterval(dev.sluice.log.config.Durations.parseMillis(checkpointInterval));
+        } catch (IllegalArgumentException e) {
+            throw new dev.sluice.app.cli.UserErrors.UserException(
+                    "--checkpoint-interval: " + e.getMessage() + "; write it as 500ms, 5s or 1m.");
+        }
     }
 
     private long timeoutMs() {

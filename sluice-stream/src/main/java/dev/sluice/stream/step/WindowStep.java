@@ -292,6 +292,18 @@ public final class WindowStep implements StatefulStep {
     public Map<String, Object> checkpointState(TopicPartition partition) {
         Map<String, Object> kept = new LinkedHashMap<>();
         kept.put("watermark", effective(partition, watermarks.current(clock.millis())));
+        Map<String, Object> latest = new LinkedHashMap<>();
+        for (Object input : inputs(partition)) {
+            long max = watermarks.latest(input);
+            if (max != Watermarks.NONE) {
+                latest.put(
+                        input instanceof Channel c
+                                ? c.origin().topic() + "/" + c.origin().partition()
+                                : "",
+                        max);
+            }
+        }
+        kept.put("latest", latest);
         CountedOffsets counted = seen.get(partition);
         if (counted != null) {
             kept.put("counted", counted.save());
@@ -313,6 +325,21 @@ public final class WindowStep implements StatefulStep {
         if (kept != null) {
             floors.put(partition, ((Number) kept.get("watermark")).longValue());
             seen.put(partition, CountedOffsets.load((Map<?, ?>) kept.get("counted")));
+            // the latest event time of each input goes on from where it was, so that the watermark can pass the
+            // windows in this state even if no new event comes
+            Map<?, ?> latest = (Map<?, ?>) kept.get("latest");
+            if (latest != null) {
+                long now = clock.millis();
+                for (Object input : inputs(partition)) {
+                    Object max = latest.get(
+                            input instanceof Channel c
+                                    ? c.origin().topic() + "/" + c.origin().partition()
+                                    : "");
+                    if (max != null) {
+                        watermarks.onEvent(input, ((Number) max).longValue(), now);
+                    }
+                }
+            }
         }
     }
 

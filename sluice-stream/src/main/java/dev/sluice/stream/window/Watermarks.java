@@ -50,6 +50,12 @@ public final class Watermarks {
         i.lastEventAt = nowMs;
     }
 
+    /** The latest event time seen from an input, or {@link #NONE}. */
+    public long latest(Object input) {
+        Input i = inputs.get(input);
+        return i == null ? NONE : i.maxTimestamp;
+    }
+
     /** The watermark at processing time {@code nowMs}: every event still to come is expected at or after it. */
     public long current(long nowMs) {
         long activeMin = Long.MAX_VALUE;
