@@ -31,12 +31,13 @@ final class Summary {
         for (PipelinePlan.StagePlan s : plan.stages()) {
             Metrics.Snapshot m = metrics.get(s.spec().name());
             out.printf(
-                    "  %-6s %-14s read %s, delivered %s, dead-lettered %s, still to process %s%n",
+                    "  %-6s %-14s read %s, delivered %s, dead-lettered %s,%s still to process %s%n",
                     s.sink() == null ? "stage" : "sink",
                     s.spec().name(),
                     Output.count(m.in()),
                     Output.count(m.out()),
                     Output.count(m.deadLettered()),
+                    m.late() > 0 ? " too late for their window " + Output.count(m.late()) + "," : "",
                     Output.count(lags.getOrDefault(s.spec().name(), 0L)));
             if (m.deadLettered() > 0) {
                 hints.add("sluice dlq show " + s.deadLetterTopic() + dataDirOption(broker) + "     # why "

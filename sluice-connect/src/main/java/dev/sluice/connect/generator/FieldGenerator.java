@@ -15,6 +15,7 @@ import java.util.UUID;
  * event_id: sequence                      0, 1, 2, ...
  * id: uuid                                a UUID derived from the sequence number
  * ts: now                                 the current time, ISO-8601
+ * ts: {now: {late: 0.03, by: [40s, 3m]}}  the current time, but 3% of events 40 s to 3 min in the past
  * page: {one-of: [/, /cart], weights: [3, 1]}
  * qty: {int: [1, 10]}                     whole number, both ends included
  * amount: {uniform: [1.0, 500.0]}         decimal, rounded to cents
@@ -60,6 +61,9 @@ interface FieldGenerator {
                 double[] range = doubles(field, e.getValue(), config);
                 return (seq, r) -> Math.round((range[0] + r.nextDouble() * (range[1] - range[0])) * 100) / 100.0;
             }
+            case "now": {
+                return lateNow(field, e.getValue(), config);
+            }
             case "normal": {
                 double[] p = doubles(field, e.getValue(), config);
                 return (seq, r) -> Math.round((p[0] + gaussian(r) * p[1]) * 100) / 100.0;
@@ -68,7 +72,7 @@ interface FieldGenerator {
                 throw config.error(
                         "fields." + field,
                         "has an unknown generator '" + kind + "'."
-                                + Args.suggest(kind, List.of("one-of", "int", "uniform", "normal"))
+                                + Args.suggest(kind, List.of("one-of", "int", "uniform", "normal", "now"))
                                 + " Generators: sequence, uuid, now, one-of, int,"
                                 + " uniform, normal, or a constant.");
         }
@@ -93,6 +97,31 @@ interface FieldGenerator {
                 }
             }
             return values.get(values.size() - 1);
+        };
+    }
+
+    /** The current time, with a share of events as if they arrived late: their time is up to {@code by} ago. */
+    private static FieldGenerator lateNow(String field, Object spec, Config config) {
+        String key = "fields." + field + ".now";
+        var at = config.location();
+        Map<String, Object> m = Args.map(spec, at, key, "{late: 0.03, by: [40s, 3m]}");
+        Args.checkKeys(m, at, key, List.of("late", "by"), List.of());
+        if (!(m.get("late") instanceof Number share) || share.doubleValue() < 0 || share.doubleValue() > 1) {
+            throw config.error(key + ".late", "must be a share from 0 to 1, such as 0.03.");
+        }
+        List<Object> by = Args.list(m.get("by"), at, key + ".by", "[40s, 3m]");
+        if (by.size() != 2) {
+            throw config.error(key + ".by", "needs [shortest, longest] delay, such as [40s, 3m].");
+        }
+        long min = Args.durationMillis(by.get(0), at, key + ".by");
+        long max = Args.durationMillis(by.get(1), at, key + ".by");
+        if (min > max) {
+            throw config.error(key + ".by", "needs the shortest delay first, such as [40s, 3m].");
+        }
+        double late = share.doubleValue();
+        return (seq, r) -> {
+            long delay = r.nextDouble() < late ? min + (long) (r.nextDouble() * (max - min)) : 0;
+            return Instant.now().minusMillis(delay).toString();
         };
     }
 
