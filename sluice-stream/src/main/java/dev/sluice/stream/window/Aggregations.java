@@ -29,6 +29,15 @@ public final class Aggregations {
 
     private Aggregations() {}
 
+    /** " Did you mean 'count'?" for a function a few edits from a known one, else "". */
+    private static String suggestion(String function) {
+        return FUNCTIONS.stream()
+                .filter(f -> dev.sluice.log.config.Levenshtein.distance(f, function) <= 2)
+                .findFirst()
+                .map(f -> " Did you mean '" + f + "'?")
+                .orElse("");
+    }
+
     /**
      * @throws IllegalArgumentException naming what is wrong with the call and how it is written
      */
@@ -79,7 +88,7 @@ public final class Aggregations {
             }
             default ->
                 throw new IllegalArgumentException("unknown aggregation '" + function + "' in '" + output + ": " + call
-                        + "'. Aggregations: " + String.join(", ", FUNCTIONS) + ".");
+                        + "'." + suggestion(function) + " Aggregations: " + String.join(", ", FUNCTIONS));
         };
         return new Aggregation(output, field, call.trim(), accumulators);
     }

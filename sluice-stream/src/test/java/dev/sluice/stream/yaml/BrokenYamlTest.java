@@ -139,6 +139,55 @@ class BrokenYamlTest {
                         "shop.yaml:3:3: Invalid value 'three' for replication.factor of topic 'orders': write a whole"
                                 + " number of copies, such as 3."),
                 Arguments.of(
+                        "window without a shape",
+                        HEAD
+                                + "stages:\n  - name: tidy\n    from: orders\n    to: clean\n    steps:\n      - window: {by: page, aggregate: {n: count()}}\n",
+                        "shop.yaml:10:9: window needs exactly one of tumbling, hopping or session, such as"
+                                + " 'tumbling: 1m', 'hopping: {size: 10m, advance: 1m}' or 'session: 30m'."),
+                Arguments.of(
+                        "window with two shapes",
+                        HEAD
+                                + "stages:\n  - name: tidy\n    from: orders\n    to: clean\n    steps:\n      - window: {tumbling: 1m, session: 5m, aggregate: {n: count()}}\n",
+                        "shop.yaml:10:9: window needs exactly one of tumbling, hopping or session (got tumbling and"
+                                + " session)"),
+                Arguments.of(
+                        "window size that is not a duration",
+                        HEAD
+                                + "stages:\n  - name: tidy\n    from: orders\n    to: clean\n    steps:\n      - window: {tumbling: a minute, aggregate: {n: count()}}\n",
+                        "shop.yaml:10:9: 'tumbling': "),
+                Arguments.of(
+                        "hopping advance above its size",
+                        HEAD
+                                + "stages:\n  - name: tidy\n    from: orders\n    to: clean\n    steps:\n      - window: {hopping: {size: 1m, advance: 5m}, aggregate: {n: count()}}\n",
+                        "shop.yaml:10:9: a hopping window's advance (300000 ms) must not exceed its size (60000 ms)."),
+                Arguments.of(
+                        "misspelt window key",
+                        HEAD
+                                + "stages:\n  - name: tidy\n    from: orders\n    to: clean\n    steps:\n      - window: {tumbling: 1m, lateness: 1m, out-of-ordr: 5s, aggregate: {n: count()}}\n",
+                        "shop.yaml:10:9: unknown key 'out-of-ordr' in window. Did you mean 'out-of-order'?"),
+                Arguments.of(
+                        "unknown aggregation",
+                        HEAD
+                                + "stages:\n  - name: tidy\n    from: orders\n    to: clean\n    steps:\n      - window: {tumbling: 1m, aggregate: {n: cnt()}}\n",
+                        "shop.yaml:10:9: unknown aggregation 'cnt' in 'n: cnt()'. Did you mean 'count'? Aggregations: count, sum,"),
+                Arguments.of(
+                        "aggregation that is not a call",
+                        HEAD
+                                + "stages:\n  - name: tidy\n    from: orders\n    to: clean\n    steps:\n      - window: {tumbling: 1m, aggregate: {n: count}}\n",
+                        "shop.yaml:10:9: 'n: count' is not an aggregation; write it as function(field), such as"
+                                + " count(), sum(amount) or percentile(latency, 99)."),
+                Arguments.of(
+                        "window without aggregations",
+                        HEAD
+                                + "stages:\n  - name: tidy\n    from: orders\n    to: clean\n    steps:\n      - window: {tumbling: 1m}\n",
+                        "shop.yaml:10:9: window needs 'aggregate'."),
+                Arguments.of(
+                        "two windows in one stage",
+                        HEAD
+                                + "stages:\n  - name: tidy\n    from: orders\n    to: clean\n    steps:\n      - window: {tumbling: 1m, aggregate: {n: count()}}\n"
+                                + "      - window: {tumbling: 1h, aggregate: {n: sum(n)}}\n",
+                        "shop.yaml:11:9: a stage takes one window step; put the second window in a stage of its own"),
+                Arguments.of(
                         "kafka setting with a list",
                         "pipeline: shop\nkafka:\n  bootstrap: [a, b]\n",
                         "shop.yaml:3:14: kafka setting 'bootstrap' needs a single value, such as 'linger.ms: 5' or"
