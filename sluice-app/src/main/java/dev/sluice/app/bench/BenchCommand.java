@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
         name = "bench",
         description = "Measure throughput and latency on this machine.",
         mixinStandardHelpOptions = true,
-        subcommands = {LogBenchCommand.class, PipelineBenchCommand.class})
+        subcommands = {LogBenchCommand.class, PipelineBenchCommand.class, CheckpointBenchCommand.class})
 public final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -10,8 +10,7 @@ public final class Metrics {
     final LongAdder deadLettered = new LongAdder();
     final LongAdder late = new LongAdder();
     final LongAdder retries = new LongAdder();
-    final LongAdder checkpoints = new LongAdder();
-    final LongAdder checkpointNanos = new LongAdder();
+    final Pauses checkpointPauses = new Pauses(10_000);
     final LongAdder restoredEntries = new LongAdder();
     final AtomicReference<String> waitingOn = new AtomicReference<>();
     final AtomicReference<String> lastError = new AtomicReference<>();
@@ -24,6 +23,11 @@ public final class Metrics {
      */
     public record Snapshot(
             long in, long out, long deadLettered, long late, long retries, String waitingOn, String lastError) {}
+
+    /** How long the tasks stopped to take checkpoints of their state (stages with windows). */
+    public Pauses.Summary checkpointPauses() {
+        return checkpointPauses.summary();
+    }
 
     public Snapshot snapshot() {
         return new Snapshot(

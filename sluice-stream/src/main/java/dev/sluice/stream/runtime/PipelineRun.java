@@ -108,8 +108,12 @@ public final class PipelineRun implements AutoCloseable {
                     consumer.close();
                     throw e;
                 }
-                Changelog changelog =
-                        s.changelogTopic() == null ? null : new Changelog(broker, s.changelogTopic(), s.inputs());
+                CheckpointSettings checkpointing = s.changelogTopic() == null
+                        ? null
+                        : new CheckpointSettings(
+                                new Changelog(broker, s.changelogTopic(), s.inputs()),
+                                producer,
+                                options.checkpointIntervalMs());
                 StageTask task = new StageTask(
                         s,
                         i,
@@ -120,8 +124,7 @@ public final class PipelineRun implements AutoCloseable {
                         options.clock(),
                         supervisor,
                         stepContext,
-                        changelog,
-                        options.checkpointIntervalMs());
+                        checkpointing);
                 stages.add(task);
                 stageThreads.add(thread(task, "sluice-" + s.spec().name() + "-" + i));
             }
@@ -166,6 +169,12 @@ public final class PipelineRun implements AutoCloseable {
         Map<String, Metrics.Snapshot> out = new LinkedHashMap<>();
         metrics.forEach((name, m) -> out.put(name, m.snapshot()));
         return out;
+    }
+
+    /** How long a stage's tasks stopped for checkpoints of their state (empty for stages without state). */
+    public Pauses.Summary checkpointPauses(String stage) {
+        Metrics m = metrics.get(stage);
+        return m == null ? new Pauses(1).summary() : m.checkpointPauses();
     }
 
     /** Events waiting to be processed by a stage: the sum, over its input partitions, of end minus committed. */

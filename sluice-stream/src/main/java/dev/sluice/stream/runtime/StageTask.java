@@ -41,10 +41,9 @@ final class StageTask implements Runnable {
     private final Clock clock;
     private final TaskSupervisor supervisor;
     private final StepContext stepContext;
-    /** The stage's changelog if its steps keep state, else null. */
-    private final Changelog changelog;
+    /** Where and how often the state of its steps is checkpointed, or null for a stage without state. */
+    private final CheckpointSettings checkpointing;
 
-    private final long checkpointIntervalMs;
     private StateCheckpoints checkpoints;
     /** A batch was left half-delivered (the task was stopped): its state must not be checkpointed. */
     private boolean unfinished;
@@ -75,8 +74,7 @@ final class StageTask implements Runnable {
             Clock clock,
             TaskSupervisor supervisor,
             StepContext stepContext,
-            Changelog changelog,
-            long checkpointIntervalMs) {
+            CheckpointSettings checkpointing) {
         this.plan = plan;
         this.index = index;
         this.delivery = delivery;
@@ -86,8 +84,7 @@ final class StageTask implements Runnable {
         this.clock = clock;
         this.supervisor = supervisor;
         this.stepContext = stepContext;
-        this.changelog = changelog;
-        this.checkpointIntervalMs = checkpointIntervalMs;
+        this.checkpointing = checkpointing;
     }
 
     /** Reads committed events only, so nothing of an aborted transaction upstream is processed. */
@@ -120,12 +117,14 @@ final class StageTask implements Runnable {
                         }
                     }
                 }
-                if (checkpoints != null && !checkpoints.transactional() && checkpoints.due()) {
-                    checkpoints.take(consumer.assignment());
+                if (checkpoints != null && !checkpoints.transactional()) {
+                    checkpoints.onBatchBoundary();
                 }
             }
-            if (checkpoints != null && !checkpoints.transactional() && !unfinished) {
-                checkpoints.take(consumer.assignment()); // a clean stop: a restart reads nothing again
+            if (checkpoints != null && !checkpoints.transactional()) {
+                // a clean stop checkpoints everything, so a restart reads nothing again; a stop in the middle of a
+                // batch only lets the checkpoint being written finish
+                checkpoints.checkpointNow(unfinished ? List.of() : consumer.assignment());
             }
         } catch (WakeupException e) {
             // stop() woke a blocked poll: nothing half-done to commit
@@ -167,14 +166,15 @@ final class StageTask implements Runnable {
                 stateful.add(s);
             }
         }
-        if (changelog != null && !stateful.isEmpty()) {
+        if (checkpointing != null && !stateful.isEmpty()) {
             checkpoints = new StateCheckpoints(
-                    changelog,
+                    checkpointing.changelog(),
                     stateful.get(0),
                     consumer,
                     delivery,
+                    checkpointing.producer(),
                     clock,
-                    checkpointIntervalMs,
+                    checkpointing.intervalMs(),
                     metrics,
                     plan.spec().exactlyOnce());
         }
@@ -259,7 +259,7 @@ final class StageTask implements Runnable {
     /** With exactly-once delivery, every batch's transaction carries a checkpoint of the task's partitions. */
     private void checkpointInTransaction() {
         if (checkpoints != null && checkpoints.transactional()) {
-            checkpoints.write(consumer.assignment());
+            checkpoints.writeInTransaction(consumer.assignment());
         }
     }
 
@@ -278,8 +278,8 @@ final class StageTask implements Runnable {
 
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            if (checkpoints != null && !checkpoints.transactional() && !unfinished) {
-                checkpoints.take(partitions);
+            if (checkpoints != null && !checkpoints.transactional()) {
+                checkpoints.checkpointNow(unfinished ? List.of() : partitions);
             }
             stateful.forEach(s -> s.onRevoked(partitions));
         }
@@ -354,6 +354,9 @@ final class StageTask implements Runnable {
 
     /** Closes everything the task holds, each even if closing another failed. */
     private void close() {
+        if (checkpoints != null) {
+            closeQuietly("stopping the checkpoint writer", checkpoints::close);
+        }
         for (Step s : steps) {
             closeQuietly("closing step " + s.getClass().getSimpleName(), s::close);
         }

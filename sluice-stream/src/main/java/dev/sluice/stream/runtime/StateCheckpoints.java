@@ -3,38 +3,53 @@ package dev.sluice.stream.runtime;
 import dev.sluice.broker.BrokerException;
 import dev.sluice.broker.CommitFailedException;
 import dev.sluice.broker.Consumer;
+import dev.sluice.broker.Producer;
 import dev.sluice.broker.TopicPartition;
 import dev.sluice.stream.step.StatefulStep;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
- * Keeps a stage task's state recoverable. Periodically, between batches, it writes what changed in each partition's
- * state to the stage's changelog, then a checkpoint with the partition's input offset and watermark, waits for the
- * broker to acknowledge them, and only then commits the offsets to the group. A partition assigned to the task is
+ * Keeps a stage task's state recoverable. Periodically, between batches, it takes what changed in each partition's
+ * state (a copy-on-write snapshot: the task stops only for that), and a background thread writes it to the stage's
+ * changelog, then a checkpoint entry with the partition's input offset and what the step keeps, and waits for the
+ * broker to acknowledge them; the task then commits the offsets to its group. A partition assigned to the task is
  * restored from its changelog up to its last checkpoint, and read again from that checkpoint's offset: its state then
  * holds exactly the events before that offset, whatever happened after it. Results emitted between the checkpoint and a
- * crash come out again (the same results: sinks that upsert by key and window store each once). Owned by the task's
+ * crash come out again (the same results: sinks that upsert by key and window store each once). Used by the task's
  * thread.
  */
-final class StateCheckpoints {
+final class StateCheckpoints implements AutoCloseable {
+    /** One partition's part of a checkpoint. */
+    private record Part(
+            TopicPartition input, TopicPartition target, StatefulStep.StateChanges changes, Changelog.Checkpoint at) {}
+
     private final Changelog changelog;
     private final StatefulStep step;
     private final Consumer consumer;
     private final Delivery delivery;
+    private final Producer producer;
     private final Clock clock;
     private final long intervalMs;
     private final Metrics metrics;
     private final boolean transactional;
+    private final ExecutorService writer;
+    private Future<Map<TopicPartition, Long>> inFlight;
     private long last;
 
     /**
+     * @param producer writes checkpoints in the background (at-least-once stages)
      * @param transactional the delivery is a transaction per batch: a checkpoint goes into every batch's transaction,
      *     and a cut-short checkpoint is never visible (read committed), so nothing needs overwriting
      */
@@ -43,6 +58,7 @@ final class StateCheckpoints {
             StatefulStep step,
             Consumer consumer,
             Delivery delivery,
+            Producer producer,
             Clock clock,
             long intervalMs,
             Metrics metrics,
@@ -51,19 +67,23 @@ final class StateCheckpoints {
         this.step = step;
         this.consumer = consumer;
         this.delivery = delivery;
+        this.producer = producer;
         this.clock = clock;
         this.intervalMs = intervalMs;
         this.metrics = metrics;
         this.transactional = transactional;
         this.last = clock.millis();
+        this.writer = transactional
+                ? null
+                : Executors.newSingleThreadExecutor(r -> {
+                    Thread t = new Thread(r, "sluice-checkpoint-" + changelog.topic());
+                    t.setDaemon(true);
+                    return t;
+                });
     }
 
     boolean transactional() {
         return transactional;
-    }
-
-    boolean due() {
-        return clock.millis() - last >= intervalMs;
     }
 
     /** Restores newly assigned partitions and moves the consumer to their checkpoints. */
@@ -71,12 +91,9 @@ final class StateCheckpoints {
         for (TopicPartition p : partitions) {
             Changelog.Restored r = changelog.read(p);
             List<byte[][]> entries = new ArrayList<>(r.entries().size());
-            r.entries()
-                    .forEach((k, v) ->
-                            entries.add(new byte[][] {k.getBytes(java.nio.charset.StandardCharsets.UTF_8), v}));
-            Map<String, Object> kept =
-                    r.checkpoint() == null ? null : r.checkpoint().step();
-            step.restore(p, entries, kept);
+            r.entries().forEach((k, v) -> entries.add(new byte[][] {k.getBytes(StandardCharsets.UTF_8), v}));
+            step.restore(
+                    p, entries, r.checkpoint() == null ? null : r.checkpoint().step());
             if (!r.cutShort().isEmpty() && !transactional) {
                 overwrite(p, r);
             }
@@ -99,9 +116,7 @@ final class StateCheckpoints {
             delivery.send(
                     target,
                     Changelog.entry(
-                            key.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                            r.entries().get(key),
-                            now));
+                            key.getBytes(StandardCharsets.UTF_8), r.entries().get(key), now));
         }
         if (r.checkpoint() != null) {
             delivery.send(target, Changelog.checkpoint(r.checkpoint(), now));
@@ -110,35 +125,97 @@ final class StateCheckpoints {
     }
 
     /**
-     * Writes a checkpoint of these partitions within the current batch (after its outputs were sent): their state
-     * changes, then the checkpoint entries. Returns the offsets it covers.
+     * Exactly-once stages: writes a checkpoint of these partitions into the current transaction (after the batch's
+     * outputs), synchronously.
      */
-    Map<TopicPartition, Long> write(Collection<TopicPartition> partitions) {
+    void writeInTransaction(Collection<TopicPartition> partitions) {
         long now = clock.millis();
-        Map<TopicPartition, Long> offsets = new HashMap<>();
-        for (TopicPartition p : new TreeSet<>(partitions)) {
-            TopicPartition target = changelog.partitionFor(p);
-            step.drainChanges(p, (key, value) -> delivery.send(target, Changelog.entry(key, value, now)));
-            long offset = consumer.position(p);
-            delivery.send(target, Changelog.checkpoint(new Changelog.Checkpoint(offset, step.checkpointState(p)), now));
-            offsets.put(p, offset);
+        for (Part part : take(partitions)) {
+            part.changes().forEach((key, value) -> delivery.send(part.target(), Changelog.entry(key, value, now)));
+            delivery.send(part.target(), Changelog.checkpoint(part.at(), now));
         }
-        last = now;
-        return offsets;
     }
 
     /**
-     * Takes a checkpoint of these partitions as a batch of its own: writes it, waits for the acknowledgements, and
-     * commits the offsets to the group (for lag and for tools; a restore reads the checkpoint).
+     * At-least-once stages, between batches: commits the offsets of a checkpoint the background has finished writing,
+     * and starts the next one when it is due and none is being written.
+     *
+     * @throws CompletionException if writing the last checkpoint failed (the task stops; nothing is lost)
      */
-    void take(Collection<TopicPartition> partitions) {
-        if (partitions.isEmpty()) {
+    void onBatchBoundary() {
+        finish(false);
+        if (inFlight == null && clock.millis() - last >= intervalMs) {
+            start(consumer.assignment());
+        }
+    }
+
+    /** Checkpoints these partitions now and waits until it is written and committed (before they move, or a stop). */
+    void checkpointNow(Collection<TopicPartition> partitions) {
+        finish(true);
+        if (!partitions.isEmpty()) {
+            start(partitions);
+            finish(true);
+        }
+    }
+
+    /** Takes the changes of each partition, with where its input is and what the step keeps. */
+    private List<Part> take(Collection<TopicPartition> partitions) {
+        List<Part> parts = new ArrayList<>();
+        for (TopicPartition p : new TreeSet<>(partitions)) {
+            StatefulStep.StateChanges changes = step.changes(p);
+            Changelog.Checkpoint at = new Changelog.Checkpoint(consumer.position(p), step.checkpointState(p));
+            parts.add(new Part(p, changelog.partitionFor(p), changes, at));
+        }
+        last = clock.millis();
+        return parts;
+    }
+
+    /** Takes a snapshot (the pause) and hands it to the background writer. */
+    private void start(Collection<TopicPartition> partitions) {
+        long started = System.nanoTime();
+        List<Part> parts = take(partitions);
+        metrics.checkpointPauses.add(System.nanoTime() - started);
+        inFlight = writer.submit(() -> write(parts));
+    }
+
+    /** On the background thread: every change, then each partition's checkpoint entry; waits for the broker. */
+    private Map<TopicPartition, Long> write(List<Part> parts) {
+        long now = clock.millis();
+        SendErrors errors = new SendErrors();
+        Map<TopicPartition, Long> offsets = new HashMap<>();
+        for (Part part : parts) {
+            part.changes()
+                    .forEach((key, value) -> producer.send(part.target(), Changelog.entry(key, value, now))
+                            .whenComplete((r, e) -> errors.onCompletion(e)));
+            producer.send(part.target(), Changelog.checkpoint(part.at(), now))
+                    .whenComplete((r, e) -> errors.onCompletion(e));
+            offsets.put(part.input(), part.at().offset());
+        }
+        producer.flush();
+        errors.check();
+        return offsets;
+    }
+
+    /** Commits the offsets of the checkpoint being written once it is (waiting for it if asked). */
+    private void finish(boolean wait) {
+        if (inFlight == null || (!wait && !inFlight.isDone())) {
             return;
         }
-        long started = System.nanoTime();
-        delivery.begin();
-        Map<TopicPartition, Long> offsets = write(partitions);
-        delivery.complete(List.of());
+        Map<TopicPartition, Long> offsets;
+        try {
+            offsets = inFlight.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CompletionException(e);
+        } catch (ExecutionException e) {
+            throw new CompletionException("writing a checkpoint to " + changelog.topic() + " failed", e.getCause());
+        } finally {
+            inFlight = null;
+        }
+        offsets.keySet().retainAll(consumer.assignment());
+        if (offsets.isEmpty()) {
+            return;
+        }
         try {
             consumer.commitSync(offsets);
         } catch (CommitFailedException e) {
@@ -149,11 +226,12 @@ final class StateCheckpoints {
             }
             metrics.lastError.set(e.getMessage());
         }
-        metrics.checkpoints.increment();
-        metrics.checkpointNanos.add(System.nanoTime() - started);
     }
 
-    Set<TopicPartition> owned() {
-        return consumer.assignment();
+    @Override
+    public void close() {
+        if (writer != null) {
+            writer.shutdownNow();
+        }
     }
 }

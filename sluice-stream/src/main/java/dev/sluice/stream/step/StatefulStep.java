@@ -27,10 +27,36 @@ public interface StatefulStep extends Step {
     void onTime(long nowMs, Consumer<StreamRecord> out);
 
     /**
-     * Hands over what changed in a partition's state since the last call: each entry's key and its new value, or null
-     * when it is gone. Keys and values are JSON objects (UTF-8), so a changelog topic can be read by people too.
+     * What changed in a partition's state since the last call, as of now. Taking it is quick; the changes can then be
+     * handed over on another thread while the step goes on processing (the step keeps the values as they were).
      */
-    void drainChanges(TopicPartition partition, BiConsumer<byte[], byte[]> changes);
+    StateChanges changes(TopicPartition partition);
+
+    /** Hands over what changed in a partition's state since the last call, at once. */
+    default void drainChanges(TopicPartition partition, BiConsumer<byte[], byte[]> changes) {
+        changes(partition).forEach(changes);
+    }
+
+    /**
+     * Changes to a state: each entry's key and its new value, or null when it is gone. Keys and values are JSON
+     * objects (UTF-8), so a changelog topic can be read by people too.
+     */
+    interface StateChanges {
+        StateChanges NONE = new StateChanges() {
+            @Override
+            public int size() {
+                return 0;
+            }
+
+            @Override
+            public void forEach(BiConsumer<byte[], byte[]> sink) {}
+        };
+
+        int size();
+
+        /** Hands every change to {@code sink}; called once, on any thread. */
+        void forEach(BiConsumer<byte[], byte[]> sink);
+    }
 
     /** Hands over every entry of a partition's state, as {@link #drainChanges} would (to inspect or query it). */
     void saveAll(TopicPartition partition, BiConsumer<byte[], byte[]> entries);

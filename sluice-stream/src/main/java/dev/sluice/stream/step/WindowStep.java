@@ -261,11 +261,23 @@ public final class WindowStep implements StatefulStep {
     }
 
     @Override
-    public void drainChanges(TopicPartition partition, BiConsumer<byte[], byte[]> changes) {
+    public StateChanges changes(TopicPartition partition) {
         WindowOperator operator = operators.get(partition);
-        if (operator != null) {
-            operator.drainChanges((slot, saved) -> changes.accept(entryKey(slot), entryValue(saved)));
+        if (operator == null) {
+            return StateChanges.NONE;
         }
+        WindowOperator.Snapshot snapshot = operator.snapshot();
+        return new StateChanges() {
+            @Override
+            public int size() {
+                return snapshot.size();
+            }
+
+            @Override
+            public void forEach(BiConsumer<byte[], byte[]> sink) {
+                snapshot.forEach((slot, saved) -> sink.accept(entryKey(slot), entryValue(saved)));
+            }
+        };
     }
 
     @Override

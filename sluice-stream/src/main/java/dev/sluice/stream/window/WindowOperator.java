@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -36,13 +37,25 @@ public final class WindowOperator {
         }
     }
 
+    /**
+     * The state of one key and window. The epoch fields serve snapshots: the snapshot a slot last changed in, the one
+     * it was saved for, and the one it was removed in (-1 for none).
+     */
     private static final class Slot {
+        final Object key;
+        final Window window;
         final Accumulator[] accumulators;
         boolean emitted;
         /** Changed since the last early result. */
         boolean fresh;
 
-        Slot(Accumulator[] accumulators) {
+        int changedIn = -1;
+        int savedFor = -1;
+        int removedIn = -1;
+
+        Slot(Object key, Window window, Accumulator[] accumulators) {
+            this.key = key;
+            this.window = window;
             this.accumulators = accumulators;
         }
     }
@@ -50,10 +63,65 @@ public final class WindowOperator {
     /** A key's window: what state is held by. */
     public record SlotKey(Object key, Window window) {}
 
-    /** Receives the slots changed since the last {@link #drainChanges}: the saved state, or null for one removed. */
+    /** Receives slots of a snapshot: the saved state, or null for one removed. */
     @FunctionalInterface
     public interface ChangeSink {
         void accept(SlotKey slot, Object saved);
+    }
+
+    /**
+     * What changed in the state up to a moment, to be written out later, possibly on another thread, while the
+     * operator goes on: the first change after the moment to a slot not written out yet saves that slot's value as it
+     * was (copy on write). Taking it costs no more than swapping two lists.
+     */
+    public final class Snapshot {
+        private final int epoch;
+        private final List<Slot> changed;
+        private final List<SlotKey> removed;
+        private final ConcurrentHashMap<Slot, Object> savedEarly = new ConcurrentHashMap<>();
+        private volatile boolean finished;
+
+        private Snapshot(int epoch, List<Slot> changed, List<SlotKey> removed) {
+            this.epoch = epoch;
+            this.changed = changed;
+            this.removed = removed;
+        }
+
+        /** Slots changed since the previous snapshot. */
+        public int size() {
+            return changed.size() + removed.size();
+        }
+
+        /** Hands every removed slot (null), then every changed one as it was at the snapshot; once. Any thread. */
+        public void forEach(ChangeSink sink) {
+            for (SlotKey k : removed) {
+                sink.accept(k, null);
+            }
+            for (Slot slot : changed) {
+                Object saved;
+                synchronized (slot) {
+                    if (slot.removedIn != -1 && slot.removedIn <= epoch) {
+                        continue; // removed before the snapshot: among the removed
+                    }
+                    saved = slot.savedFor == epoch ? savedEarly.remove(slot) : save(slot);
+                    slot.savedFor = epoch;
+                }
+                sink.accept(new SlotKey(slot.key, slot.window), saved);
+            }
+            finished = true;
+        }
+
+        /** Called on the operator's thread before a slot changes. */
+        private void beforeChange(Slot slot) {
+            if (!finished && slot.changedIn == epoch && slot.savedFor != epoch) {
+                synchronized (slot) {
+                    if (slot.savedFor != epoch) {
+                        savedEarly.put(slot, save(slot));
+                        slot.savedFor = epoch;
+                    }
+                }
+            }
+        }
     }
 
     private final Windowing windowing;
@@ -61,10 +129,15 @@ public final class WindowOperator {
     private final List<Aggregation> aggregations;
     /** Every live slot, by window end then key, so closing walks the front. */
     private final TreeMap<Window, Map<Object, Slot>> byWindow = new TreeMap<>();
-    /** Slots changed or removed since the last {@link #drainChanges}, when changes are tracked. */
-    private final java.util.Set<SlotKey> changed = new java.util.HashSet<>();
 
     private final boolean trackChanges;
+    /** The current snapshot epoch, the slots changed in it, and the slots removed in it (when changes are tracked). */
+    private int epoch;
+
+    private List<Slot> changed = new ArrayList<>();
+    private List<SlotKey> removed = new ArrayList<>();
+    /** The latest snapshot, until it has been written out. */
+    private Snapshot pending;
     /** Session windows of each key, by start. */
     private final Map<Object, TreeMap<Long, Window>> sessions = new HashMap<>();
 
@@ -73,7 +146,7 @@ public final class WindowOperator {
     }
 
     /**
-     * @param trackChanges remember which slots changed, for {@link #drainChanges} (checkpoints)
+     * @param trackChanges remember which slots changed, for {@link #snapshot} (checkpoints)
      */
     public WindowOperator(Windowing windowing, long latenessMs, List<Aggregation> aggregations, boolean trackChanges) {
         if (latenessMs < 0) {
@@ -100,8 +173,8 @@ public final class WindowOperator {
                 continue;
             }
             Slot slot = slot(key, w);
+            beforeChange(slot);
             accumulate(slot, timestamp, fields);
-            touched(key, w);
             taken = true;
             if (closed(w, watermark)) {
                 emit(key, w, slot, out);
@@ -117,25 +190,26 @@ public final class WindowOperator {
             return false;
         }
         TreeMap<Long, Window> mine = sessions.computeIfAbsent(key, k -> new TreeMap<>());
-        Slot slot = new Slot(newAccumulators());
-        boolean emittedBefore = false;
+        List<Slot> merging = new ArrayList<>();
         for (Iterator<Window> it = mine.values().iterator(); it.hasNext(); ) {
             Window w = it.next();
             if (w.start() < merged.end() && merged.start() < w.end()) {
                 merged = new Window(Math.min(w.start(), merged.start()), Math.max(w.end(), merged.end()));
-                Slot old = remove(key, w);
-                emittedBefore |= old.emitted;
-                for (int i = 0; i < aggregations.size(); i++) {
-                    slot.accumulators[i].merge(old.accumulators[i]);
-                }
+                merging.add(remove(key, w));
                 it.remove();
             }
         }
+        Slot slot = new Slot(key, merged, newAccumulators());
+        beforeChange(slot);
+        for (Slot old : merging) {
+            slot.emitted |= old.emitted;
+            for (int i = 0; i < aggregations.size(); i++) {
+                slot.accumulators[i].merge(old.accumulators[i]);
+            }
+        }
         accumulate(slot, timestamp, fields);
-        slot.emitted = emittedBefore;
         mine.put(merged.start(), merged);
         byWindow.computeIfAbsent(merged, w -> new LinkedHashMap<>()).put(key, slot);
-        touched(key, merged);
         if (closed(merged, watermark)) {
             emit(key, merged, slot, out);
         }
@@ -189,14 +263,27 @@ public final class WindowOperator {
         }
     }
 
-    /** Hands every slot changed since the last call to {@code sink} (saved state, or null if removed), and forgets. */
-    public void drainChanges(ChangeSink sink) {
-        for (SlotKey k : changed) {
-            Map<Object, Slot> slots = byWindow.get(k.window());
-            Slot s = slots == null ? null : slots.get(k.key());
-            sink.accept(k, s == null ? null : save(s));
+    /**
+     * Takes what changed since the previous snapshot, as of now. The previous one must have been written out ({@link
+     * Snapshot#forEach}) first.
+     */
+    public Snapshot snapshot() {
+        if (!trackChanges) {
+            throw new IllegalStateException("this operator does not track changes");
         }
-        changed.clear();
+        if (pending != null && !pending.finished) {
+            throw new IllegalStateException("the previous snapshot has not been written out yet");
+        }
+        pending = new Snapshot(epoch, changed, removed);
+        epoch++;
+        changed = new ArrayList<>();
+        removed = new ArrayList<>();
+        return pending;
+    }
+
+    /** Hands every slot changed since the previous snapshot to {@code sink} at once (saved, or null if removed). */
+    public void drainChanges(ChangeSink sink) {
+        snapshot().forEach(sink);
     }
 
     /** Every slot held, saved, as {@link #drainChanges} would hand them. */
@@ -207,7 +294,7 @@ public final class WindowOperator {
     /** Puts back a slot saved by {@link #drainChanges} or {@link #saveAll}. */
     public void restore(SlotKey k, Object saved) {
         List<?> parts = (List<?>) saved;
-        Slot slot = new Slot(newAccumulators());
+        Slot slot = new Slot(k.key(), k.window(), newAccumulators());
         List<?> states = (List<?>) parts.get(0);
         for (int i = 0; i < slot.accumulators.length; i++) {
             slot.accumulators[i].load(states.get(i));
@@ -228,9 +315,17 @@ public final class WindowOperator {
         return List.of(states, s.emitted);
     }
 
-    private void touched(Object key, Window w) {
-        if (trackChanges) {
-            changed.add(new SlotKey(key, w));
+    /** Keeps a slot's value for the pending snapshot if it needs it, and notes the slot as changed. */
+    private void beforeChange(Slot slot) {
+        if (!trackChanges) {
+            return;
+        }
+        if (pending != null) {
+            pending.beforeChange(slot);
+        }
+        if (slot.changedIn != epoch) {
+            slot.changedIn = epoch;
+            changed.add(slot);
         }
     }
 
@@ -241,15 +336,21 @@ public final class WindowOperator {
 
     private Slot slot(Object key, Window w) {
         return byWindow.computeIfAbsent(w, x -> new LinkedHashMap<>())
-                .computeIfAbsent(key, k -> new Slot(newAccumulators()));
+                .computeIfAbsent(key, k -> new Slot(k, w, newAccumulators()));
     }
 
     private Slot remove(Object key, Window w) {
-        touched(key, w);
         Map<Object, Slot> slots = byWindow.get(w);
         Slot s = slots.remove(key);
         if (slots.isEmpty()) {
             byWindow.remove(w);
+        }
+        if (trackChanges) {
+            beforeChange(s);
+            synchronized (s) {
+                s.removedIn = epoch;
+            }
+            removed.add(new SlotKey(key, w));
         }
         return s;
     }
@@ -288,7 +389,10 @@ public final class WindowOperator {
 
     private void emit(Object key, Window w, Slot slot, Consumer<Result> out) {
         out.accept(new Result(key, w, values(slot), slot.emitted ? Kind.UPDATE : Kind.FINAL));
-        slot.emitted = true;
+        if (!slot.emitted) {
+            beforeChange(slot);
+            slot.emitted = true;
+        }
         slot.fresh = false;
     }
 

@@ -76,7 +76,7 @@ class StateCheckpointsTest {
             Delivery delivery = new AtLeastOnceDelivery(producer, consumer, new Metrics(), false);
             StateCheckpoints checkpoints = checkpoints(changelog, before, consumer, delivery);
             feed(before, consumer, 200, new ArrayList<>());
-            checkpoints.take(List.of(IN));
+            checkpoints.checkpointNow(List.of(IN));
             atCheckpoint = state(before);
             feed(before, consumer, 60, new ArrayList<>());
             before.drainChanges(IN, (k, v) -> producer.send(changelog.partitionFor(IN), Changelog.entry(k, v, 0)));
@@ -143,7 +143,8 @@ class StateCheckpointsTest {
     }
 
     private StateCheckpoints checkpoints(Changelog changelog, StatefulStep step, Consumer consumer, Delivery d) {
-        return new StateCheckpoints(changelog, step, consumer, d, Clock.systemUTC(), 60_000, new Metrics(), false);
+        return new StateCheckpoints(
+                changelog, step, consumer, d, producer, Clock.systemUTC(), 60_000, new Metrics(), false);
     }
 
     private Consumer consumerAt(long offset) {

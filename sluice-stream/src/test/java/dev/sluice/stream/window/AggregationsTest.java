@@ -63,7 +63,8 @@ class AggregationsTest {
     @Test
     void shouldExplainBadCalls() {
         assertThatThrownBy(() -> Aggregations.parse("n", "cnt()"))
-                .hasMessageStartingWith("unknown aggregation 'cnt' in 'n: cnt()'. Did you mean 'count'? Aggregations: count, sum,");
+                .hasMessageStartingWith(
+                        "unknown aggregation 'cnt' in 'n: cnt()'. Did you mean 'count'? Aggregations: count, sum,");
         assertThatThrownBy(() -> Aggregations.parse("n", "count"))
                 .hasMessage("'n: count' is not an aggregation; write it as function(field), such as count(),"
                         + " sum(amount) or percentile(latency, 99)");
