@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             dev.sluice.app.pipeline.ValidateCommand.class,
             dev.sluice.app.pipeline.DlqCommand.class,
             dev.sluice.app.pipeline.SqlCommand.class,
+            dev.sluice.app.pipeline.StateCommand.class,
             TopicsCommand.class,
             ProduceCommand.class,
             ConsumeCommand.class,

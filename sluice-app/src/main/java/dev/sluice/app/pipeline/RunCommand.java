@@ -60,6 +60,14 @@ public final class RunCommand implements Callable<Integer> {
                     + " what came after the last checkpoint.")
     String checkpointInterval;
 
+    @Option(
+            names = "--http",
+            paramLabel = "[HOST:]PORT",
+            description =
+                    "Serve GET /stages (counters) and GET /stages/NAME/state?key=K (a window's current results for"
+                            + " a key) on this port (127.0.0.1 unless a host is given).")
+    String http;
+
     @Option(names = "--quiet", description = "No live progress; only the summary.")
     boolean quiet;
 
@@ -103,9 +111,24 @@ public final class RunCommand implements Callable<Integer> {
                 },
                 "sluice-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        StateServer server = null;
+        if (http != null) {
+            try {
+                server = StateServer.start(http, run);
+            } catch (IllegalArgumentException e) {
+                run.stop();
+                broker.close();
+                throw new dev.sluice.app.cli.UserErrors.UserException(e.getMessage());
+            }
+        }
         ProgressView view = new ProgressView(err, run, !quiet && !json);
         if (!json) {
             err.printf("Running pipeline %s on %s (Ctrl-C stops it cleanly)%n", pipeline.name(), url);
+            if (server != null) {
+                err.printf(
+                        "Serving http://%s/stages and /stages/NAME/state?key=K%n",
+                        http.contains(":") ? http : "127.0.0.1:" + http);
+            }
             err.flush();
         }
         long deadline = System.nanoTime() + Duration.ofMillis(timeoutMs()).toNanos();
@@ -122,6 +145,9 @@ public final class RunCommand implements Callable<Integer> {
             if (!untilDone) {
                 Thread.sleep(500);
             }
+        }
+        if (server != null) {
+            server.close();
         }
         run.stop();
         view.finish();

@@ -171,6 +171,46 @@ public final class PipelineRun implements AutoCloseable {
         return out;
     }
 
+    /**
+     * The current window results a stage holds for a key, from every task of the stage in this process (a stage
+     * scaled out over processes holds the keys of its other partitions elsewhere).
+     *
+     * @throws IllegalArgumentException if there is no such stage, or it keeps no state
+     */
+    public List<Map<String, Object>> queryState(String stage, String key, Duration timeout)
+            throws InterruptedException {
+        PipelinePlan.StagePlan plan = this.plan.stages().stream()
+                .filter(p -> p.spec().name().equals(stage))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no stage '" + stage + "' in pipeline "
+                        + this.plan.spec().name() + "; stages: "
+                        + this.plan.stages().stream().map(p -> p.spec().name()).toList()));
+        if (plan.changelogTopic() == null) {
+            throw new IllegalArgumentException("stage '" + stage + "' keeps no state (it has no window step)");
+        }
+        List<java.util.concurrent.CompletableFuture<List<Map<String, Object>>>> answers = new ArrayList<>();
+        for (StageTask task : stages) {
+            if (task.stageName().equals(stage)) {
+                answers.add(task.query(key));
+            }
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (var answer : answers) {
+            try {
+                out.addAll(answer.get(
+                        Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS));
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException("reading the state of " + stage + " failed: " + e.getCause(), e);
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new IllegalStateException("the tasks of " + stage + " did not answer within " + timeout.toMillis()
+                        + " ms (busy with a long batch, or waiting for a sink)");
+            }
+        }
+        out.sort(java.util.Comparator.comparing(m -> String.valueOf(m.get("window_start"))));
+        return out;
+    }
+
     /** How long a stage's tasks stopped for checkpoints of their state (empty for stages without state). */
     public Pauses.Summary checkpointPauses(String stage) {
         Metrics m = metrics.get(stage);

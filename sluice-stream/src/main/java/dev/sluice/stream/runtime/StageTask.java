@@ -59,6 +59,9 @@ final class StageTask implements Runnable {
     private final List<java.util.function.Consumer<StreamRecord>> chain = new ArrayList<>();
     /** Steps that keep state over time, with their place in {@link #steps}. */
     private final List<StatefulStep> stateful = new ArrayList<>();
+    /** Questions about the state from other threads, answered on the task's thread between batches. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Runnable> queries =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     private final List<StreamRecord> outputs = new ArrayList<>();
     /** The step that is running, so a failure can name it. */
@@ -98,6 +101,9 @@ final class StageTask implements Runnable {
             open();
             consumer.subscribe(plan.spec().from(), new StatefulPartitions());
             while (running) {
+                for (Runnable q = queries.poll(); q != null; q = queries.poll()) {
+                    q.run();
+                }
                 List<ConsumedEvent> events = consumer.poll(Duration.ofMillis(200));
                 if (!events.isEmpty()) {
                     delivery.begin();
@@ -373,6 +379,31 @@ final class StageTask implements Runnable {
         } catch (Exception e) {
             metrics.lastError.set(what + ": " + e.getMessage());
         }
+    }
+
+    String stageName() {
+        return plan.spec().name();
+    }
+
+    /**
+     * The results the task's stateful steps hold for a key, read on the task's thread between batches (within a poll
+     * interval, 200 ms, plus the batch being processed).
+     */
+    java.util.concurrent.CompletableFuture<List<java.util.Map<String, Object>>> query(String key) {
+        var answer = new java.util.concurrent.CompletableFuture<List<java.util.Map<String, Object>>>();
+        queries.add(() -> {
+            try {
+                List<java.util.Map<String, Object>> out = new ArrayList<>();
+                stateful.forEach(s -> out.addAll(s.query(key)));
+                answer.complete(out);
+            } catch (RuntimeException e) {
+                answer.completeExceptionally(e);
+            }
+        });
+        if (!running) {
+            answer.complete(List.of());
+        }
+        return answer;
     }
 
     /**

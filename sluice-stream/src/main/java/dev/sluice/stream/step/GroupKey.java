@@ -66,6 +66,41 @@ public final class GroupKey {
         return key instanceof List<?> ? Json.write(key) : key.toString().getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * The keys a key given as text may stand for: the text itself, the number it spells, or the list a JSON array
+     * spells (a group of several fields).
+     */
+    public static List<Object> candidates(String text) {
+        List<Object> out = new ArrayList<>();
+        out.add(text);
+        try {
+            long n = Long.parseLong(text);
+            if (n == (int) n) {
+                out.add((int) n); // numbers read from JSON are Integers when they fit
+            }
+            out.add(n);
+        } catch (NumberFormatException e) {
+            // not a whole number
+        }
+        try {
+            out.add(Double.parseDouble(text));
+        } catch (NumberFormatException e) {
+            // not a number
+        }
+        if (text.startsWith("[")) {
+            try {
+                Object list = Json.parseObject(("{\"k\":" + text + "}").getBytes(StandardCharsets.UTF_8))
+                        .get("k");
+                if (list instanceof List<?>) {
+                    out.add(list);
+                }
+            } catch (RuntimeException e) {
+                // not JSON
+            }
+        }
+        return out;
+    }
+
     private static Object required(FieldPath field, Map<String, Object> values) {
         Object v = field.get(values);
         if (v == null) {

@@ -73,6 +73,12 @@ public interface StatefulStep extends Step {
      */
     void restore(TopicPartition partition, Collection<byte[][]> entries, Map<String, Object> kept);
 
+    /**
+     * The current results held for a key (given as text: the key's value, or a JSON array of the values of several
+     * fields), as the events the step would emit for them, with a {@code closed} field. Empty if it holds none.
+     */
+    List<Map<String, Object>> query(String key);
+
     /** Topics this step writes to besides the stage output, which the runtime creates when they are not declared. */
     default List<String> ownTopics() {
         return List.of();

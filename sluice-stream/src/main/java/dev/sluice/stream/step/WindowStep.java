@@ -261,6 +261,24 @@ public final class WindowStep implements StatefulStep {
     }
 
     @Override
+    public List<Map<String, Object>> query(String text) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Object candidate : GroupKey.candidates(text)) {
+            for (WindowOperator operator : operators.values()) {
+                for (WindowOperator.Result r : operator.resultsFor(candidate)) {
+                    Map<String, Object> fields = toRecord(r).fields();
+                    fields.put("closed", r.kind() == WindowOperator.Kind.FINAL);
+                    out.add(fields);
+                }
+            }
+            if (!out.isEmpty()) {
+                break;
+            }
+        }
+        return out;
+    }
+
+    @Override
     public StateChanges changes(TopicPartition partition) {
         WindowOperator operator = operators.get(partition);
         if (operator == null) {

@@ -329,6 +329,21 @@ public final class WindowOperator {
         }
     }
 
+    /**
+     * The current result of every window held for a key: {@link Kind#FINAL} for a window already emitted (closed, kept
+     * for late events), {@link Kind#EARLY} for one still open. Oldest window first.
+     */
+    public List<Result> resultsFor(Object key) {
+        List<Result> out = new ArrayList<>();
+        byWindow.forEach((w, slots) -> {
+            Slot s = slots.get(key);
+            if (s != null) {
+                out.add(new Result(key, w, values(s), s.emitted ? Kind.FINAL : Kind.EARLY));
+            }
+        });
+        return out;
+    }
+
     /** Keys and windows held now. */
     public int size() {
         return byWindow.values().stream().mapToInt(Map::size).sum();

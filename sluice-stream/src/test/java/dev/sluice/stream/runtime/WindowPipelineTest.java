@@ -1,6 +1,7 @@
 package dev.sluice.stream.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.sluice.broker.ConsumedEvent;
@@ -265,6 +266,50 @@ class WindowPipelineTest {
         List<ConsumedEvent> dead = readAll("p.count.dlq");
         assertThat(dead).hasSize(1);
         assertThat(header(dead.get(0), "sluice.dlq.message")).startsWith("window time field 'ts':");
+    }
+
+    @Test
+    void shouldAnswerQueriesAboutTheCurrentResultsOfAKey() throws Exception {
+        PipelineSpec spec = Pipeline.named("p")
+                .topic("clicks", 2)
+                .topic("counts", 1)
+                .stage(
+                        "count",
+                        s -> s.from("clicks")
+                                .parse("json")
+                                .step(
+                                        "window",
+                                        Map.of(
+                                                "tumbling", "1m",
+                                                "by", "page",
+                                                "time", "ts",
+                                                "lateness", "5m",
+                                                "aggregate", Map.of("n", "count()")))
+                                .to("counts"))
+                .build();
+        try (PipelineRun run = PipelineRun.start(spec, broker, options())) {
+            try (Producer producer = broker.producer()) {
+                for (int i = 0; i < 5; i++) {
+                    producer.send("clicks", event("u" + i, Map.of("page", "/a", "ts", T0 + i * 1_000L)));
+                }
+                producer.send("clicks", event("u9", Map.of("page", "/b", "ts", T0 + 2_000)));
+            }
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> run.queryState("count", "/a", Duration.ofSeconds(5)).stream()
+                            .anyMatch(r -> ((Number) r.get("n")).longValue() == 5));
+            List<Map<String, Object>> open = run.queryState("count", "/a", Duration.ofSeconds(5));
+            assertThat(open).hasSize(1);
+            assertThat(open.get(0))
+                    .containsEntry("page", "/a")
+                    .containsEntry("window_start", "2026-11-26T10:00:00Z")
+                    .containsEntry("closed", false);
+            assertThat(run.queryState("count", "/nowhere", Duration.ofSeconds(5)))
+                    .isEmpty();
+            assertThatThrownBy(() -> run.queryState("nope", "/a", Duration.ofSeconds(1)))
+                    .hasMessageStartingWith("no stage 'nope' in pipeline p; stages: [count.partition, count]");
+            assertThatThrownBy(() -> run.queryState("count.partition", "/a", Duration.ofSeconds(1)))
+                    .hasMessage("stage 'count.partition' keeps no state (it has no window step)");
+        }
     }
 
     private static Event event(String key, Map<String, Object> fields) {
