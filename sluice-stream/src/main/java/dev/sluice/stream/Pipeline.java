@@ -119,6 +119,11 @@ public final class Pipeline {
             return step("parse", format);
         }
 
+        /** A {@code window} step: aggregations by key over event-time windows. */
+        public Stage window(Windows window) {
+            return step("window", window.argument());
+        }
+
         public Stage validate(Map<String, Object> argument) {
             return step("validate", argument);
         }

@@ -13,6 +13,7 @@ import dev.sluice.broker.Producer;
 import dev.sluice.broker.TopicPartition;
 import dev.sluice.broker.embedded.EmbeddedBroker;
 import dev.sluice.stream.Pipeline;
+import dev.sluice.stream.Windows;
 import dev.sluice.stream.json.Json;
 import dev.sluice.stream.spec.PipelineSpec;
 import dev.sluice.stream.step.WindowStep;
@@ -250,9 +251,7 @@ class WindowPipelineTest {
                         "count",
                         s -> s.from("clicks")
                                 .parse("json")
-                                .step(
-                                        "window",
-                                        Map.of("tumbling", "1m", "time", "ts", "aggregate", Map.of("n", "count()")))
+                                .window(Windows.tumbling("1m").time("ts").aggregate("n", "count()"))
                                 .to("counts"))
                 .build();
         try (PipelineRun run = PipelineRun.start(spec, broker, options())) {
