@@ -5,12 +5,16 @@
 #   sluice-bench/run.sh compare-streams [EVENTS]      the pipeline benchmark as Kafka Streams on Kafka vs Sluice
 #   sluice-bench/run.sh compare-kafka-stage [EVENTS [ROUNDS]]  a stage on Kafka: Sluice vs hand-written loop vs Kafka Streams
 #     options: --records N --value-bytes B --partitions P --fsync-records N --rates 10000,100000 --seconds S
+#   sluice-bench/run.sh compare-windows [EVENTS [KEYS [ROUNDS]]]  a windowed count in-process: Sluice vs Flink vs Kafka Streams
+#     (defaults 10000000 1000000 3; JAVA_OPTS passes e.g. -Dflink.parallelism=2 -Dwindows.engines=sluice,flink
+#     -Dwindows.streams.emit=suppress -Dwindows.warmup=0)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TARGET="$ROOT/sluice-bench/target"
 if [ ! -f "$TARGET/classpath.txt" ] || [ -n "$(find "$ROOT"/sluice-*/src/main "$ROOT"/sluice-*/pom.xml -newer "$TARGET/classpath.txt" -print -quit)" ]; then
   echo "building the benchmarks ..." >&2
   "$ROOT/mvnw" -q -B -f "$ROOT/pom.xml" -pl sluice-bench -am -DskipTests -Dspotless.check.skip=true package >&2
+  touch "$TARGET/classpath.txt" # the dependency plugin leaves it alone when the class path did not change
 fi
 CP="$TARGET/classes:$(cat "$TARGET/classpath.txt")"
 what="${1:-}"
@@ -20,5 +24,14 @@ case "$what" in
   compare-kafka) exec java -Xmx2g -cp "$CP" dev.sluice.bench.kafka.KafkaComparison "$@" ;;
   compare-streams) exec java -Xmx2g -cp "$CP" dev.sluice.bench.kafka.StreamsComparison "$@" ;;
   compare-kafka-stage) exec java -Xmx2g -cp "$CP" dev.sluice.bench.kafka.KafkaStageComparison "$@" ;;
-  *) echo "usage: $0 jmh [JMH options] | compare-kafka [options] | compare-streams [EVENTS] | compare-kafka-stage [EVENTS [ROUNDS]]" >&2; exit 2 ;;
+  compare-windows)
+    # the --add-opens/--add-exports Flink's own launcher passes on Java 17
+    FLINK_OPENS="--add-exports=java.base/sun.net.util=ALL-UNNAMED --add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED"
+    for p in java.lang java.net java.io java.nio sun.nio.ch java.lang.reflect java.text java.time java.util \
+      java.util.concurrent java.util.concurrent.atomic java.util.concurrent.locks; do
+      FLINK_OPENS="$FLINK_OPENS --add-opens=java.base/$p=ALL-UNNAMED"
+    done
+    # shellcheck disable=SC2086
+    exec java -Xmx6g $FLINK_OPENS ${JAVA_OPTS:-} -cp "$CP" dev.sluice.bench.windows.WindowComparison "$@" ;;
+  *) echo "usage: $0 jmh [JMH options] | compare-kafka [options] | compare-streams [EVENTS] | compare-kafka-stage [EVENTS [ROUNDS]] | compare-windows [EVENTS [KEYS [ROUNDS]]]" >&2; exit 2 ;;
 esac
