@@ -32,6 +32,11 @@ public final class Windows {
         return new Windows("hopping", Map.of("size", size, "advance", advance));
     }
 
+    /** For each event, the {@code size} of event time up to and including it. */
+    public static Windows sliding(String size) {
+        return new Windows("sliding", size);
+    }
+
     /** Per key, activity separated by less than {@code gap}. */
     public static Windows session(String gap) {
         return new Windows("session", gap);

@@ -39,7 +39,7 @@ public final class WindowStep implements StatefulStep {
     /** Argument key the runtime adds when it splits the stage: the partitions of the original input, by topic. */
     public static final String UPSTREAM = "upstream";
 
-    private static final List<String> SHAPES = List.of("tumbling", "hopping", "session");
+    private static final List<String> SHAPES = List.of("tumbling", "hopping", "sliding", "session");
     private static final List<String> OPTIONAL =
             List.of("by", "time", "out-of-order", "lateness", "idle-timeout", "early", "late-events");
 
@@ -86,9 +86,10 @@ public final class WindowStep implements StatefulStep {
             if (given.size() != 1) {
                 throw new PipelineException(
                         at,
-                        "window needs exactly one of tumbling, hopping or session"
+                        "window needs exactly one of tumbling, hopping, sliding or session"
                                 + (given.isEmpty() ? "" : " (got " + String.join(" and ", given) + ")")
-                                + ", such as 'tumbling: 1m', 'hopping: {size: 10m, advance: 1m}' or 'session: 30m'.");
+                                + ", such as 'tumbling: 1m', 'hopping: {size: 10m, advance: 1m}', 'sliding: 10m' or"
+                                + " 'session: 30m'.");
             }
             try {
                 return switch (given.get(0)) {
@@ -100,6 +101,7 @@ public final class WindowStep implements StatefulStep {
                                 Args.durationMillis(h.get("size"), at, "hopping.size"),
                                 Args.durationMillis(h.get("advance"), at, "hopping.advance"));
                     }
+                    case "sliding" -> new Windowing.Sliding(Args.durationMillis(m.get("sliding"), at, "sliding"));
                     default -> new Windowing.Session(Args.durationMillis(m.get("session"), at, "session"));
                 };
             } catch (IllegalArgumentException e) {

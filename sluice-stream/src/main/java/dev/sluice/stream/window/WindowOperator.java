@@ -140,6 +140,11 @@ public final class WindowOperator {
     private Snapshot pending;
     /** Session windows of each key, by start. */
     private final Map<Object, TreeMap<Long, Window>> sessions = new HashMap<>();
+    /**
+     * Sliding windows: the events of each key, merged per millisecond ("panes", held as one-millisecond slots), by
+     * time. A window's result is the merge of the panes it spans, made when it is emitted.
+     */
+    private final Map<Object, TreeMap<Long, Slot>> panes = new HashMap<>();
 
     public WindowOperator(Windowing windowing, long latenessMs, List<Aggregation> aggregations) {
         this(windowing, latenessMs, aggregations, false);
@@ -166,6 +171,9 @@ public final class WindowOperator {
     public boolean add(Object key, long timestamp, Map<String, Object> fields, long watermark, Consumer<Result> out) {
         if (windowing instanceof Windowing.Session s) {
             return addToSession(key, timestamp, fields, watermark, out, s.gap());
+        }
+        if (windowing instanceof Windowing.Sliding s) {
+            return addToSliding(key, timestamp, fields, watermark, out, s.size());
         }
         boolean taken = false;
         for (Window w : windowing.assign(timestamp)) {
@@ -216,6 +224,66 @@ public final class WindowOperator {
         return true;
     }
 
+    /**
+     * An event's pane. Too late when its own window is past its lateness (the later windows that hold it then are not
+     * yet). When it comes after its window closed, that window's result comes out (updated, if it had come out), and so
+     * do the later ones of its key it changes.
+     */
+    private boolean addToSliding(
+            Object key, long timestamp, Map<String, Object> fields, long watermark, Consumer<Result> out, long size) {
+        if (expired(new Window(timestamp + 1 - size, timestamp + 1), watermark)) {
+            return false;
+        }
+        Window at = new Window(timestamp, timestamp + 1);
+        Slot pane = slot(key, at);
+        panes.computeIfAbsent(key, k -> new TreeMap<>()).putIfAbsent(timestamp, pane);
+        beforeChange(pane);
+        accumulate(pane, timestamp, fields);
+        if (closed(at, watermark)) {
+            emitSliding(pane, size, out);
+            for (Slot later : panes.get(key)
+                    .subMap(timestamp, false, timestamp + size, false)
+                    .values()) {
+                if (later.emitted && !expired(slidingWindow(later, size), watermark)) {
+                    emitSliding(later, size, out);
+                }
+            }
+        }
+        return true;
+    }
+
+    private static Window slidingWindow(Slot pane, long size) {
+        return new Window(pane.window.start() + 1 - size, pane.window.end());
+    }
+
+    /** The result of the sliding window that ends with this pane: its panes merged. */
+    private Map<String, Object> slidingValues(Slot pane, long size) {
+        Accumulator[] merged = newAccumulators();
+        long t = pane.window.start();
+        for (Slot p : panes.get(pane.key).subMap(t - size, false, t, true).values()) {
+            for (int i = 0; i < merged.length; i++) {
+                merged[i].merge(p.accumulators[i]);
+            }
+        }
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (int i = 0; i < aggregations.size(); i++) {
+            values.put(aggregations.get(i).output(), merged[i].result());
+        }
+        return values;
+    }
+
+    private void emitSliding(Slot pane, long size, Consumer<Result> out) {
+        out.accept(new Result(
+                pane.key,
+                slidingWindow(pane, size),
+                slidingValues(pane, size),
+                pane.emitted ? Kind.UPDATE : Kind.FINAL));
+        if (!pane.emitted) {
+            beforeChange(pane);
+            pane.emitted = true;
+        }
+    }
+
     /** Emits every window the watermark has reached, and forgets those past their lateness. */
     public void advance(long watermark, Consumer<Result> out) {
         List<SlotKey> expired = new ArrayList<>();
@@ -225,6 +293,16 @@ public final class WindowOperator {
                 break;
             }
             for (Map.Entry<Object, Slot> s : e.getValue().entrySet()) {
+                if (windowing instanceof Windowing.Sliding sliding) {
+                    if (!s.getValue().emitted) {
+                        emitSliding(s.getValue(), sliding.size(), out);
+                    }
+                    // a pane is kept while a late event could still make a window that spans it
+                    if (expired(new Window(w.start(), w.start() + sliding.size()), watermark)) {
+                        expired.add(new SlotKey(s.getKey(), w));
+                    }
+                    continue;
+                }
                 if (!s.getValue().emitted) {
                     emit(s.getKey(), w, s.getValue(), out);
                 }
@@ -235,6 +313,13 @@ public final class WindowOperator {
         }
         for (SlotKey k : expired) {
             remove(k.key(), k.window());
+            TreeMap<Long, Slot> keyPanes = panes.get(k.key());
+            if (keyPanes != null) {
+                keyPanes.remove(k.window().start());
+                if (keyPanes.isEmpty()) {
+                    panes.remove(k.key());
+                }
+            }
             TreeMap<Long, Window> mine = sessions.get(k.key());
             if (mine != null) {
                 mine.remove(k.window().start());
@@ -250,6 +335,9 @@ public final class WindowOperator {
      * {@link Kind#EARLY}, for dashboards that cannot wait for the window to close.
      */
     public void emitEarly(long watermark, Consumer<Result> out) {
+        if (windowing instanceof Windowing.Sliding) {
+            return; // a sliding window ends with its event: nothing is open to report early
+        }
         for (Map.Entry<Window, Map<Object, Slot>> e : byWindow.descendingMap().entrySet()) {
             if (closed(e.getKey(), watermark)) {
                 break;
@@ -305,6 +393,9 @@ public final class WindowOperator {
             sessions.computeIfAbsent(k.key(), x -> new TreeMap<>())
                     .put(k.window().start(), k.window());
         }
+        if (windowing instanceof Windowing.Sliding) {
+            panes.computeIfAbsent(k.key(), x -> new TreeMap<>()).put(k.window().start(), slot);
+        }
     }
 
     private Object save(Slot s) {
@@ -337,7 +428,13 @@ public final class WindowOperator {
         List<Result> out = new ArrayList<>();
         byWindow.forEach((w, slots) -> {
             Slot s = slots.get(key);
-            if (s != null) {
+            if (s != null && windowing instanceof Windowing.Sliding sliding) {
+                out.add(new Result(
+                        key,
+                        slidingWindow(s, sliding.size()),
+                        slidingValues(s, sliding.size()),
+                        s.emitted ? Kind.FINAL : Kind.EARLY));
+            } else if (s != null) {
                 out.add(new Result(key, w, values(s), s.emitted ? Kind.FINAL : Kind.EARLY));
             }
         });

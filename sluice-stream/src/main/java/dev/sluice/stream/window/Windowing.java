@@ -58,6 +58,21 @@ public sealed interface Windowing {
         }
     }
 
+    /**
+     * For each event, the {@code size} of event time up to and including it: "the last 10 minutes as of this click".
+     * Events at the same millisecond share a window. A window is {@code [t + 1 - size, t + 1)}.
+     */
+    record Sliding(long size) implements Windowing {
+        public Sliding {
+            positive(size, "size");
+        }
+
+        @Override
+        public List<Window> assign(long timestamp) {
+            return List.of(new Window(timestamp + 1 - size, timestamp + 1));
+        }
+    }
+
     private static void positive(long ms, String what) {
         if (ms <= 0) {
             throw new IllegalArgumentException("a window " + what + " must be positive, got " + ms + " ms");

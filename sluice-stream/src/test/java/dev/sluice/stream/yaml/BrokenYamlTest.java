@@ -142,13 +142,13 @@ class BrokenYamlTest {
                         "window without a shape",
                         HEAD
                                 + "stages:\n  - name: tidy\n    from: orders\n    to: clean\n    steps:\n      - window: {by: page, aggregate: {n: count()}}\n",
-                        "shop.yaml:10:9: window needs exactly one of tumbling, hopping or session, such as"
-                                + " 'tumbling: 1m', 'hopping: {size: 10m, advance: 1m}' or 'session: 30m'."),
+                        "shop.yaml:10:9: window needs exactly one of tumbling, hopping, sliding or session, such as"
+                                + " 'tumbling: 1m', 'hopping: {size: 10m, advance: 1m}', 'sliding: 10m' or 'session: 30m'."),
                 Arguments.of(
                         "window with two shapes",
                         HEAD
                                 + "stages:\n  - name: tidy\n    from: orders\n    to: clean\n    steps:\n      - window: {tumbling: 1m, session: 5m, aggregate: {n: count()}}\n",
-                        "shop.yaml:10:9: window needs exactly one of tumbling, hopping or session (got tumbling and"
+                        "shop.yaml:10:9: window needs exactly one of tumbling, hopping, sliding or session (got tumbling and"
                                 + " session)"),
                 Arguments.of(
                         "window size that is not a duration",
