@@ -170,6 +170,10 @@ public final class WindowStep implements StatefulStep {
     private final Settings settings;
     private final Clock clock;
     private final GroupKey key;
+    private final List<String> names;
+    private Window lastWindow;
+    private String lastStart;
+    private String lastEnd;
     private final Watermarks watermarks;
     private final Map<TopicPartition, WindowOperator> operators = new HashMap<>();
     /** Per partition, the watermark its state had reached when it was checkpointed (restored state never goes back). */
@@ -183,6 +187,7 @@ public final class WindowStep implements StatefulStep {
         this.settings = settings;
         this.clock = clock;
         this.key = new GroupKey(settings.by());
+        this.names = key.names();
         this.watermarks = new Watermarks(settings.outOfOrderMs(), settings.idleTimeoutMs());
         this.lastEarly = clock.millis();
     }
@@ -409,8 +414,8 @@ public final class WindowStep implements StatefulStep {
     }
 
     private StreamRecord toRecord(WindowOperator.Result r) {
-        Map<String, Object> value = new LinkedHashMap<>();
-        List<String> names = key.names();
+        Map<String, Object> value =
+                new LinkedHashMap<>(2 * (names.size() + 2 + r.values().size()));
         if (r.key() instanceof List<?> parts) {
             for (int i = 0; i < parts.size(); i++) {
                 value.put(names.get(i), parts.get(i));
@@ -419,8 +424,13 @@ public final class WindowStep implements StatefulStep {
             value.put(names.get(0), r.key());
         }
         Window w = r.window();
-        value.put("window_start", Instant.ofEpochMilli(w.start()).toString());
-        value.put("window_end", Instant.ofEpochMilli(w.end()).toString());
+        if (!w.equals(lastWindow)) { // the results of one window come out together: format its times once
+            lastWindow = w;
+            lastStart = Instant.ofEpochMilli(w.start()).toString();
+            lastEnd = Instant.ofEpochMilli(w.end()).toString();
+        }
+        value.put("window_start", lastStart);
+        value.put("window_end", lastEnd);
         value.putAll(r.values());
         List<Header> headers = new ArrayList<>(1);
         headers.add(Header.of(RESULT_HEADER, r.kind().label()));

@@ -217,7 +217,7 @@ public final class WindowOperator {
         }
         accumulate(slot, timestamp, fields);
         mine.put(merged.start(), merged);
-        byWindow.computeIfAbsent(merged, w -> new LinkedHashMap<>()).put(key, slot);
+        byWindow.computeIfAbsent(merged, w -> newWindowMap()).put(key, slot);
         if (closed(merged, watermark)) {
             emit(key, merged, slot, out);
         }
@@ -265,7 +265,7 @@ public final class WindowOperator {
                 merged[i].merge(p.accumulators[i]);
             }
         }
-        Map<String, Object> values = new LinkedHashMap<>();
+        Map<String, Object> values = new LinkedHashMap<>(2 * (aggregations.size()));
         for (int i = 0; i < aggregations.size(); i++) {
             values.put(aggregations.get(i).output(), merged[i].result());
         }
@@ -388,7 +388,7 @@ public final class WindowOperator {
             slot.accumulators[i].load(states.get(i));
         }
         slot.emitted = (Boolean) parts.get(1);
-        byWindow.computeIfAbsent(k.window(), w -> new LinkedHashMap<>()).put(k.key(), slot);
+        byWindow.computeIfAbsent(k.window(), w -> newWindowMap()).put(k.key(), slot);
         if (windowing instanceof Windowing.Session) {
             sessions.computeIfAbsent(k.key(), x -> new TreeMap<>())
                     .put(k.window().start(), k.window());
@@ -447,7 +447,7 @@ public final class WindowOperator {
     }
 
     private Slot slot(Object key, Window w) {
-        return byWindow.computeIfAbsent(w, x -> new LinkedHashMap<>())
+        return byWindow.computeIfAbsent(w, x -> newWindowMap())
                 .computeIfAbsent(key, k -> new Slot(k, w, newAccumulators()));
     }
 
@@ -465,6 +465,16 @@ public final class WindowOperator {
             removed.add(new SlotKey(key, w));
         }
         return s;
+    }
+
+    /**
+     * The keys of a new window, sized for as many as the latest window had: a window over a million keys then fills
+     * without rehashing over and over.
+     */
+    private Map<Object, Slot> newWindowMap() {
+        Map.Entry<Window, Map<Object, Slot>> latest = byWindow.lastEntry();
+        int expected = latest == null ? 16 : latest.getValue().size();
+        return new HashMap<>((int) (expected / 0.75f) + 1);
     }
 
     private Accumulator[] newAccumulators() {
@@ -509,7 +519,7 @@ public final class WindowOperator {
     }
 
     private Map<String, Object> values(Slot slot) {
-        Map<String, Object> values = new LinkedHashMap<>();
+        Map<String, Object> values = new LinkedHashMap<>(2 * (aggregations.size()));
         for (int i = 0; i < aggregations.size(); i++) {
             values.put(aggregations.get(i).output(), slot.accumulators[i].result());
         }
