@@ -10,9 +10,15 @@ import dev.sluice.stream.spec.PipelineSpec;
 import dev.sluice.stream.spec.TopicSpec;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -31,7 +37,7 @@ public final class PipelineRun implements AutoCloseable {
     private final Map<String, Metrics> metrics = new LinkedHashMap<>();
     private final AtomicReference<String> failure = new AtomicReference<>();
     /** Partition counts of the topics lag is measured on: looked up once (on Kafka, a description is four requests). */
-    private final Map<String, Integer> partitionCounts = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Integer> partitionCounts = new ConcurrentHashMap<>();
 
     private volatile boolean stopped;
 
@@ -188,7 +194,7 @@ public final class PipelineRun implements AutoCloseable {
         if (plan.changelogTopic() == null) {
             throw new IllegalArgumentException("stage '" + stage + "' keeps no state (it has no window step)");
         }
-        List<java.util.concurrent.CompletableFuture<List<Map<String, Object>>>> answers = new ArrayList<>();
+        List<CompletableFuture<List<Map<String, Object>>>> answers = new ArrayList<>();
         for (StageTask task : stages) {
             if (task.stageName().equals(stage)) {
                 answers.add(task.query(key));
@@ -198,16 +204,15 @@ public final class PipelineRun implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         for (var answer : answers) {
             try {
-                out.addAll(answer.get(
-                        Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS));
-            } catch (java.util.concurrent.ExecutionException e) {
+                out.addAll(answer.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+            } catch (ExecutionException e) {
                 throw new IllegalStateException("reading the state of " + stage + " failed: " + e.getCause(), e);
-            } catch (java.util.concurrent.TimeoutException e) {
+            } catch (TimeoutException e) {
                 throw new IllegalStateException("the tasks of " + stage + " did not answer within " + timeout.toMillis()
                         + " ms (busy with a long batch, or waiting for a sink)");
             }
         }
-        out.sort(java.util.Comparator.comparing(m -> String.valueOf(m.get("window_start"))));
+        out.sort(Comparator.comparing(m -> String.valueOf(m.get("window_start"))));
         return out;
     }
 

@@ -5,6 +5,7 @@ import dev.sluice.broker.ConsumedEvent;
 import dev.sluice.broker.Consumer;
 import dev.sluice.broker.ConsumerConfig;
 import dev.sluice.broker.Event;
+import dev.sluice.broker.RebalanceListener;
 import dev.sluice.broker.TopicPartition;
 import dev.sluice.broker.WakeupException;
 import dev.sluice.stream.StreamRecord;
@@ -21,6 +22,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * One task of a stage, on its own thread: a member of the stage's consumer group. For each polled batch it runs the
@@ -60,8 +64,7 @@ final class StageTask implements Runnable {
     /** Steps that keep state over time, with their place in {@link #steps}. */
     private final List<StatefulStep> stateful = new ArrayList<>();
     /** Questions about the state from other threads, answered on the task's thread between batches. */
-    private final java.util.concurrent.ConcurrentLinkedQueue<Runnable> queries =
-            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Runnable> queries = new ConcurrentLinkedQueue<>();
 
     private final List<StreamRecord> outputs = new ArrayList<>();
     /** The step that is running, so a failure can name it. */
@@ -273,7 +276,7 @@ final class StageTask implements Runnable {
      * Tells the stateful steps which partitions the task reads, as the group assigns and revokes them: an assigned
      * partition's state is restored from its last checkpoint, and a revoked one's is checkpointed before it goes.
      */
-    private final class StatefulPartitions implements dev.sluice.broker.RebalanceListener {
+    private final class StatefulPartitions implements RebalanceListener {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             stateful.forEach(s -> s.onAssigned(partitions, clock.millis()));
@@ -389,11 +392,11 @@ final class StageTask implements Runnable {
      * The results the task's stateful steps hold for a key, read on the task's thread between batches (within a poll
      * interval, 200 ms, plus the batch being processed).
      */
-    java.util.concurrent.CompletableFuture<List<java.util.Map<String, Object>>> query(String key) {
-        var answer = new java.util.concurrent.CompletableFuture<List<java.util.Map<String, Object>>>();
+    CompletableFuture<List<Map<String, Object>>> query(String key) {
+        var answer = new CompletableFuture<List<Map<String, Object>>>();
         queries.add(() -> {
             try {
-                List<java.util.Map<String, Object>> out = new ArrayList<>();
+                List<Map<String, Object>> out = new ArrayList<>();
                 stateful.forEach(s -> out.addAll(s.query(key)));
                 answer.complete(out);
             } catch (RuntimeException e) {
