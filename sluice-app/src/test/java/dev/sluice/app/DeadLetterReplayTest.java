@@ -70,6 +70,43 @@ class DeadLetterReplayTest {
         assertThat(lines()).isEqualTo(300 - malformed);
     }
 
+    @Test
+    void shouldListAndShowEventsTooLateForTheirWindow() throws Exception {
+        Files.writeString(dir.resolve("w.yaml"), """
+                pipeline: late
+                topics:
+                  clicks: {partitions: 1}
+                  counts: {partitions: 1}
+                stages:
+                  - name: count
+                    from: clicks
+                    steps:
+                      - parse: json
+                      - window: {tumbling: 1m, time: ts, aggregate: {n: count()}}
+                    to: counts
+                """);
+        Files.writeString(dir.resolve("clicks.jsonl"), """
+                {"user": "a", "ts": "2026-11-26T10:00:00Z"}
+                {"user": "a", "ts": "2026-11-26T10:00:10Z"}
+                {"user": "a", "ts": "2026-11-26T10:02:10Z"}
+                {"user": "a", "ts": "2026-11-26T10:00:05Z"}
+                """);
+        assertThat(sluice("topics", "create", "clicks").code()).isZero();
+        assertThat(sluice("produce", "clicks", "-f", dir.resolve("clicks.jsonl").toString(), "--key-field", "user")
+                        .code())
+                .isZero();
+        CliRun run = sluice("run", dir.resolve("w.yaml").toString(), "--until-done", "--quiet");
+        assertThat(run.code()).as(run.err()).isZero();
+        assertThat(run.out()).contains("too late for their window 1,");
+
+        assertThat(sluice("dlq", "list").out()).contains("late.count.late").contains("late.count.dlq");
+        CliRun shown = sluice("dlq", "show", "late.count.late", "--json");
+        assertThat(shown.out().lines().toList())
+                .singleElement()
+                .satisfies(l -> assertThat(l)
+                        .contains("\"step\":\"2:window\"", "late event: its event time 2026-11-26T10:00:05Z"));
+    }
+
     private int lines() throws Exception {
         int n = 0;
         try (var files = Files.list(dir.resolve("out"))) {

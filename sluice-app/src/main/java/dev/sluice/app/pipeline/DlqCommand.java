@@ -45,7 +45,7 @@ public final class DlqCommand implements Runnable {
 
     @Command(
             name = "list",
-            description = "Dead-letter topics with their event counts.",
+            description = "Dead-letter topics (and windows' late-events topics) with their event counts.",
             mixinStandardHelpOptions = true)
     static final class ListDlq implements Runnable {
         @Spec
@@ -60,7 +60,7 @@ public final class DlqCommand implements Runnable {
             try (Broker b = BrokerOptions.of(spec).open()) {
                 List<Map<String, Object>> rows = new ArrayList<>();
                 for (String t : b.admin().listTopics(false)) {
-                    if (t.endsWith(".dlq")) {
+                    if (t.endsWith(".dlq") || t.endsWith(".late")) { // dead letters, and windows' late events
                         long events = b.admin().describeTopic(t).partitions().stream()
                                 .mapToLong(p -> p.events())
                                 .sum();
