@@ -169,8 +169,13 @@ final class TableWriter implements Sink {
     private Map<String, String> existingColumns() throws SQLException {
         Map<String, String> out = new LinkedHashMap<>();
         DatabaseMetaData md = connection.getMetaData();
-        for (String name : List.of(table, table.toLowerCase(Locale.ROOT), table.toUpperCase(Locale.ROOT))) {
-            try (ResultSet rs = md.getColumns(null, null, name, null)) {
+        // in the connection's own schema (or the one named), not in any: DuckDB and PostgreSQL have system views
+        // called "views", "tables" and "columns", and a table of that name must not be taken for one of them
+        int dot = table.lastIndexOf('.');
+        String schema = dot < 0 ? connection.getSchema() : table.substring(0, dot);
+        String bare = dot < 0 ? table : table.substring(dot + 1);
+        for (String name : List.of(bare, bare.toLowerCase(Locale.ROOT), bare.toUpperCase(Locale.ROOT))) {
+            try (ResultSet rs = md.getColumns(null, schema, name, null)) {
                 while (rs.next()) {
                     out.put(rs.getString("COLUMN_NAME"), rs.getString("TYPE_NAME"));
                 }

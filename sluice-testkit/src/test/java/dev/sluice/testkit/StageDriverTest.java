@@ -1,0 +1,127 @@
+package dev.sluice.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sluice.stream.spec.PipelineSpec;
+import dev.sluice.stream.yaml.PipelineYaml;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StageDriverTest {
+    private static final String PIPELINE = """
+            pipeline: views
+            topics:
+              clicks: {partitions: 4}
+              views: {partitions: 1}
+            stages:
+              - name: per-minute
+                from: clicks
+                steps:
+                  - parse: json
+                  - window:
+                      tumbling: 1m
+                      by: page
+                      time: ts
+                      lateness: 30s
+                      early: 10s
+                      aggregate: {views: count()}
+                to: views
+            sinks:
+              - name: table
+                type: duckdb
+                from: clicks
+                path: out/views.duckdb
+                table: views
+                mode: upsert
+                key: [page, window_start]
+                steps:
+                  - parse: json
+                  - window: {tumbling: 1m, by: page, time: ts, aggregate: {views: count()}}
+            """;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldDriveEventTimeAndProcessingTimeWithoutWaiting() throws Exception {
+        PipelineSpec spec = PipelineYaml.parse(PIPELINE, "views.yaml");
+        long started = System.nanoTime();
+        try (StageDriver d = StageDriver.of(spec, "per-minute", dir)) {
+            d.pipe("u1", click("/a", "10:00:05"))
+                    .pipe("u2", click("/a", "10:00:20"))
+                    .pipe("u3", click("/b", "10:00:30"));
+            assertThat(d.outputs()).isEmpty();
+
+            d.advance(Duration.ofSeconds(10)); // processing time: the early results are due
+            assertThat(results(d)).containsExactlyInAnyOrder("early /a 10:00 2", "early /b 10:00 1");
+
+            d.pipe("u4", click("/a", "10:01:10")); // event time passes 10:01: the minute closes
+            d.pipe("u5", click("/a", "10:00:50")); // 10 s behind, within the lateness: an update
+            assertThat(results(d).subList(2, 5))
+                    .containsExactlyInAnyOrder("final /a 10:00 2", "final /b 10:00 1", "update /a 10:00 3");
+
+            d.pipe("u6", click("/c", "10:03:00")).pipe("u7", click("/a", "10:00:55")); // past the lateness
+            assertThat(d.lateEvents())
+                    .singleElement()
+                    .satisfies(r -> assertThat(r.reason())
+                            .startsWith("late event: its event time 2026-11-26T10:00:55Z is behind the watermark"));
+
+            d.pipe("u8", "{not json", 0);
+            assertThat(d.deadLetters())
+                    .singleElement()
+                    .satisfies(r -> assertThat(r.reason()).startsWith("not valid JSON"));
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void shouldWriteToTheStagesSinkAsARunWould() throws Exception {
+        PipelineSpec spec = PipelineYaml.parse(PIPELINE, "views.yaml");
+        try (StageDriver d = StageDriver.of(spec, "table", dir)) {
+            d.pipe("u1", click("/a", "10:00:05"))
+                    .pipe("u2", click("/a", "10:00:20"))
+                    .pipe("u3", click("/b", "10:00:30"))
+                    .pipe("u4", click("/b", "10:01:30"));
+        }
+        List<String> rows = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("out/views.duckdb"));
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT page, window_start, views FROM views ORDER BY page")) {
+            while (rs.next()) {
+                rows.add(rs.getString(1) + " " + rs.getString(2) + " " + rs.getLong(3));
+            }
+        }
+        assertThat(rows).containsExactly("/a 2026-11-26T10:00:00Z 2", "/b 2026-11-26T10:00:00Z 1");
+    }
+
+    @Test
+    void shouldNameTheStagesWhenAskedForOneThatIsNotThere() {
+        PipelineSpec spec = PipelineYaml.parse(PIPELINE, "views.yaml");
+        assertThatThrownBy(() -> StageDriver.of(spec, "per-hour", dir))
+                .hasMessageContaining("no stage 'per-hour' in pipeline views; stages: [per-minute, table]");
+    }
+
+    private static Map<String, Object> click(String page, String time) {
+        return Map.of(
+                "page", page, "ts", Instant.parse("2026-11-26T" + time + "Z").toString());
+    }
+
+    private static List<String> results(StageDriver d) {
+        return d.outputs().stream()
+                .map(r -> r.result() + " " + r.fields().get("page") + " "
+                        + r.fields().get("window_start").toString().substring(11, 16) + " "
+                        + r.fields().get("views"))
+                .toList();
+    }
+}
