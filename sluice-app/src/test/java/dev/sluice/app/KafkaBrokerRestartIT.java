@@ -49,7 +49,8 @@ class KafkaBrokerRestartIT {
                 assertThat(run.failure()).isNull();
                 kafka.startAgain();
                 assertThat(run.awaitIdle(Duration.ofMinutes(3)))
-                        .as(String.valueOf(run.failure()))
+                        .as(() -> "failure " + run.failure() + ", counters " + run.metrics() + ", lag of out "
+                                + run.lag("out"))
                         .isTrue();
             } finally {
                 run.stop();

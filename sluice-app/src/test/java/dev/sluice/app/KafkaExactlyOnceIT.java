@@ -236,15 +236,6 @@ class KafkaExactlyOnceIT {
     private int runs;
 
     private Process sluice(Path file, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                System.getProperty("sluice.jar")));
-        cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd)
-                .directory(file.getParent().toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("run-" + runs++ + ".log").toFile())
-                .start();
+        return SluiceProcess.start(file.getParent(), dir.resolve("run-" + runs++ + ".log"), args);
     }
 }

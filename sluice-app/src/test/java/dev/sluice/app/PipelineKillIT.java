@@ -91,15 +91,7 @@ class PipelineKillIT {
     }
 
     private Process sluice(String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                System.getProperty("sluice.jar")));
-        cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd)
-                .directory(dir.toFile())
-                .redirectErrorStream(true)
-                .start();
+        return SluiceProcess.start(dir, null, args);
     }
 
     /** The ids in a table, checking there is exactly one row per id and each row is complete. */

@@ -210,16 +210,6 @@ class WindowKillIT {
     }
 
     private Process sluice(String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                System.getProperty("sluice.jar")));
-        cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd)
-                .directory(dir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(
-                        logs().resolve("sluice-" + System.nanoTime() + ".log").toFile())
-                .start();
+        return SluiceProcess.start(dir, logs().resolve("sluice-" + System.nanoTime() + ".log"), args);
     }
 }

@@ -5,11 +5,9 @@ import dev.sluice.app.cli.Progress;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -59,9 +57,7 @@ public final class CheckpointBenchCommand implements Callable<Integer> {
             r = CheckpointBench.run(dir, keys, rate, seconds, intervalMs, progress::update);
             progress.done();
         } finally {
-            try (Stream<Path> walk = Files.walk(dir)) {
-                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            BenchDirs.delete(dir);
         }
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();

@@ -4,14 +4,11 @@ import dev.sluice.app.cli.BrokerOptions;
 import dev.sluice.app.cli.Output;
 import dev.sluice.app.cli.Progress;
 import dev.sluice.app.cli.UserErrors.UserException;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -127,7 +124,7 @@ public final class LogBenchCommand implements Callable<Integer> {
             progress.done();
         } finally {
             if (temporary) {
-                deleteTree(dir);
+                BenchDirs.delete(dir);
             }
         }
         if (json) {
@@ -173,13 +170,5 @@ public final class LogBenchCommand implements Callable<Integer> {
         return perSecond >= 1e6
                 ? String.format("%7.2f M", perSecond / 1e6)
                 : String.format("%9s", Output.count((long) perSecond));
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

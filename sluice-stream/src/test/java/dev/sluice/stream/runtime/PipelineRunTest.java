@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.sluice.broker.ConsumedEvent;
-import dev.sluice.broker.Consumer;
-import dev.sluice.broker.ConsumerConfig;
-import dev.sluice.broker.TopicPartition;
 import dev.sluice.broker.embedded.EmbeddedBroker;
 import dev.sluice.stream.Pipeline;
 import dev.sluice.stream.spec.PipelineSpec;
@@ -155,23 +152,10 @@ class PipelineRunTest {
     }
 
     private List<ConsumedEvent> readAll(String topic) {
-        List<ConsumedEvent> out = new ArrayList<>();
-        try (Consumer c = broker.consumer(ConsumerConfig.defaults())) {
-            c.assign(List.of(new TopicPartition(topic, 0)));
-            for (List<ConsumedEvent> batch = c.poll(Duration.ofMillis(500));
-                    !batch.isEmpty();
-                    batch = c.poll(Duration.ofMillis(200))) {
-                out.addAll(batch);
-            }
-        }
-        return out;
+        return TopicReads.readAll(broker, topic);
     }
 
     private static String header(ConsumedEvent e, String name) {
-        return e.headers().stream()
-                .filter(h -> h.key().equals(name))
-                .map(h -> h.valueAsString())
-                .findFirst()
-                .orElse(null);
+        return TopicReads.header(e, name);
     }
 }
