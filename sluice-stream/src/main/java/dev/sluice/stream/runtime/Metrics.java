@@ -11,7 +11,6 @@ public final class Metrics {
     final LongAdder late = new LongAdder();
     final LongAdder retries = new LongAdder();
     final Pauses checkpointPauses = new Pauses(10_000);
-    final LongAdder restoredEntries = new LongAdder();
     final AtomicReference<String> waitingOn = new AtomicReference<>();
     final AtomicReference<String> lastError = new AtomicReference<>();
 

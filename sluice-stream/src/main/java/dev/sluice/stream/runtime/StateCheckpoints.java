@@ -100,7 +100,6 @@ final class StateCheckpoints implements AutoCloseable {
             if (r.checkpoint() != null) {
                 consumer.seek(p, r.checkpoint().offset());
             }
-            metrics.restoredEntries.add(entries.size());
         }
     }
 

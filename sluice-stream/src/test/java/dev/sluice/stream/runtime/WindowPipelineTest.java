@@ -153,22 +153,8 @@ class WindowPipelineTest {
 
     @Test
     void shouldSendEventsLaterThanTheAllowedLatenessToTheLateEventsTopicWithTheReason() throws Exception {
-        PipelineSpec spec = Pipeline.named("p")
-                .topic("clicks", 1)
-                .topic("counts", 1)
-                .stage(
-                        "count",
-                        s -> s.from("clicks")
-                                .parse("json")
-                                .step(
-                                        "window",
-                                        Map.of(
-                                                "tumbling", "1m",
-                                                "time", "ts",
-                                                "lateness", "2m",
-                                                "aggregate", Map.of("n", "count()")))
-                                .to("counts"))
-                .build();
+        PipelineSpec spec =
+                counting(1, Windows.tumbling("1m").time("ts").lateness("2m").aggregate("n", "count()"));
         try (PipelineRun run = PipelineRun.start(spec, broker, options())) {
             try (Producer producer = broker.producer()) {
                 producer.send("clicks", event("a", Map.of("ts", T0 + 1_000)));
@@ -205,23 +191,8 @@ class WindowPipelineTest {
 
     @Test
     void shouldCloseWindowsWhileOnePartitionStaysSilent() throws Exception {
-        PipelineSpec spec = Pipeline.named("p")
-                .topic("clicks", 2)
-                .topic("counts", 1)
-                .stage(
-                        "count",
-                        s -> s.from("clicks")
-                                .parse("json")
-                                .step(
-                                        "window",
-                                        Map.of(
-                                                "tumbling", "1m",
-                                                "time", "ts",
-                                                "idle-timeout", "1s",
-                                                "aggregate", Map.of("n", "count()")))
-                                .parallelism(1)
-                                .to("counts"))
-                .build();
+        PipelineSpec spec =
+                counting(2, Windows.tumbling("1m").time("ts").idleTimeout("1s").aggregate("n", "count()"));
         String onlyPartitionZero = keyFor(0, 2);
         try (PipelineRun run = PipelineRun.start(spec, broker, options())) {
             try (Producer producer = broker.producer()) {
@@ -241,16 +212,7 @@ class WindowPipelineTest {
 
     @Test
     void shouldDeadLetterAnEventWithoutItsTimeFieldAndGoOn() throws Exception {
-        PipelineSpec spec = Pipeline.named("p")
-                .topic("clicks", 1)
-                .topic("counts", 1)
-                .stage(
-                        "count",
-                        s -> s.from("clicks")
-                                .parse("json")
-                                .window(Windows.tumbling("1m").time("ts").aggregate("n", "count()"))
-                                .to("counts"))
-                .build();
+        PipelineSpec spec = counting(1, Windows.tumbling("1m").time("ts").aggregate("n", "count()"));
         try (PipelineRun run = PipelineRun.start(spec, broker, options())) {
             try (Producer producer = broker.producer()) {
                 producer.send("clicks", event("a", Map.of("ts", T0)));
@@ -266,23 +228,8 @@ class WindowPipelineTest {
 
     @Test
     void shouldAnswerQueriesAboutTheCurrentResultsOfAKey() throws Exception {
-        PipelineSpec spec = Pipeline.named("p")
-                .topic("clicks", 2)
-                .topic("counts", 1)
-                .stage(
-                        "count",
-                        s -> s.from("clicks")
-                                .parse("json")
-                                .step(
-                                        "window",
-                                        Map.of(
-                                                "tumbling", "1m",
-                                                "by", "page",
-                                                "time", "ts",
-                                                "lateness", "5m",
-                                                "aggregate", Map.of("n", "count()")))
-                                .to("counts"))
-                .build();
+        PipelineSpec spec = counting(
+                2, Windows.tumbling("1m").by("page").time("ts").lateness("5m").aggregate("n", "count()"));
         try (PipelineRun run = PipelineRun.start(spec, broker, options())) {
             try (Producer producer = broker.producer()) {
                 for (int i = 0; i < 5; i++) {
@@ -306,6 +253,21 @@ class WindowPipelineTest {
             assertThatThrownBy(() -> run.queryState("count.partition", "/a", Duration.ofSeconds(1)))
                     .hasMessage("stage 'count.partition' keeps no state (it has no window step)");
         }
+    }
+
+    /** Clicks in as many partitions, counted by a window in one task, results out to "counts". */
+    private static PipelineSpec counting(int partitions, Windows window) {
+        return Pipeline.named("p")
+                .topic("clicks", partitions)
+                .topic("counts", 1)
+                .stage(
+                        "count",
+                        s -> s.from("clicks")
+                                .parse("json")
+                                .window(window)
+                                .parallelism(1)
+                                .to("counts"))
+                .build();
     }
 
     private static Event event(String key, Map<String, Object> fields) {
