@@ -124,6 +124,11 @@ public final class Pipeline {
             return step("window", window.argument());
         }
 
+        /** A {@code join} step: with a table, or with another stream within a time window. */
+        public Stage join(Joins join) {
+            return step("join", join.argument());
+        }
+
         public Stage validate(Map<String, Object> argument) {
             return step("validate", argument);
         }

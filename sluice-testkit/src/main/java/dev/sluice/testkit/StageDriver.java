@@ -9,6 +9,7 @@ import dev.sluice.stream.connector.Connectors;
 import dev.sluice.stream.connector.Sink;
 import dev.sluice.stream.connector.SinkConnector;
 import dev.sluice.stream.connector.SinkException;
+import dev.sluice.stream.join.VersionedTable;
 import dev.sluice.stream.json.Json;
 import dev.sluice.stream.spec.Location;
 import dev.sluice.stream.spec.Output;
@@ -27,6 +28,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -59,16 +61,24 @@ public final class StageDriver implements AutoCloseable {
     private final List<TestRecord> late = new ArrayList<>();
     private final Sink sink;
     private long offset;
+    /** The tables the stage's join steps read, by topic: filled by {@link #putTableRow}. */
+    private final Map<String, VersionedTable> tables = new HashMap<>();
 
     private StageDriver(StageSpec stage, ManualClock clock, Path baseDir, String pipeline, Connectors connectors)
             throws Exception {
         this.stage = stage;
         this.clock = clock;
-        StepContext context = new StepContext(baseDir, clock).forScope(pipeline + "." + stage.name());
+        StepContext context = new StepContext(baseDir, clock)
+                .forScope(pipeline + "." + stage.name())
+                .withTables(
+                        source -> tables.computeIfAbsent(source.topic(), t -> new VersionedTable(source.historyMs())));
         for (int i = 0; i < stage.steps().size(); i++) {
             StepSpec s = stage.steps().get(i);
             steps.add(Steps.create(s, context));
             stepNames.add((i + 1) + ":" + s.kind());
+        }
+        for (Step step : steps) {
+            step.open();
         }
         Consumer<StreamRecord> next = collected::add;
         chain.add(next);
@@ -115,6 +125,22 @@ public final class StageDriver implements AutoCloseable {
                 baseDir,
                 pipeline.name(),
                 Connectors.discover());
+    }
+
+    /**
+     * Writes a row of a table a {@code join} step of the stage reads, valid from {@code validFrom} (as if its topic
+     * had it with that timestamp); null fields delete the key from then on.
+     *
+     * @throws IllegalArgumentException if no join step of the stage reads this table
+     */
+    public StageDriver putTableRow(String topic, String key, Map<String, Object> fields, Instant validFrom) {
+        VersionedTable table = tables.get(topic);
+        if (table == null) {
+            throw new IllegalArgumentException("no join step of stage '" + stage.name() + "' reads table '" + topic
+                    + "'" + (tables.isEmpty() ? "" : "; it reads " + tables.keySet()));
+        }
+        table.put(key, validFrom.toEpochMilli(), fields == null ? null : Map.copyOf(fields));
+        return this;
     }
 
     /** Feeds an event with these fields, timestamped with the current processing time. */

@@ -112,6 +112,34 @@ class StageDriverTest {
                 .hasMessageContaining("no stage 'per-hour' in pipeline views; stages: [per-minute, table]");
     }
 
+    @Test
+    void shouldJoinWithTableRowsAsTheyWereAtEachEventsTime() throws Exception {
+        PipelineSpec spec = PipelineYaml.parse("""
+                pipeline: shop
+                topics:
+                  orders: {partitions: 1}
+                  users: {partitions: 1, cleanup: compact}
+                  out: {partitions: 1}
+                stages:
+                  - name: with-country
+                    from: orders
+                    steps:
+                      - parse: json
+                      - join: {table: users, key: user, time: ts, fields: [country], type: inner}
+                    to: out
+                """, "shop.yaml");
+        try (StageDriver d = StageDriver.of(spec, "with-country", dir)) {
+            d.putTableRow("users", "u1", Map.of("country", "PT"), Instant.parse("2026-11-26T10:00:00Z"));
+            d.putTableRow("users", "u1", Map.of("country", "ES"), Instant.parse("2026-11-26T11:00:00Z"));
+            d.pipe("o1", Map.of("user", "u1", "ts", "2026-11-26T10:30:00Z"));
+            d.pipe("o2", Map.of("user", "u1", "ts", "2026-11-26T11:30:00Z"));
+            d.pipe("o3", Map.of("user", "u2", "ts", "2026-11-26T11:30:00Z"));
+            assertThat(d.outputs()).extracting(r -> r.fields().get("country")).containsExactly("PT", "ES");
+            assertThatThrownBy(() -> d.putTableRow("user", "u1", Map.of(), Instant.EPOCH))
+                    .hasMessageContaining("no join step of stage 'with-country' reads table 'user'; it reads [users]");
+        }
+    }
+
     private static Map<String, Object> click(String page, String time) {
         return Map.of(
                 "page", page, "ts", Instant.parse("2026-11-26T" + time + "Z").toString());

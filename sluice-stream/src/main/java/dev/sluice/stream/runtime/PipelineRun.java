@@ -40,6 +40,7 @@ public final class PipelineRun implements AutoCloseable {
     private final Map<String, Integer> partitionCounts = new ConcurrentHashMap<>();
 
     private volatile boolean stopped;
+    private TableReaders tables;
 
     private PipelineRun(PipelinePlan plan, Broker broker) {
         this.plan = plan;
@@ -102,7 +103,8 @@ public final class PipelineRun implements AutoCloseable {
             failure.compareAndSet(null, task + " stopped: " + describe(error));
             new Thread(this::stop, "sluice-stop").start();
         };
-        var stepContext = new dev.sluice.stream.step.StepContext(options.baseDir(), options.clock());
+        tables = new TableReaders(broker, supervisor);
+        var stepContext = new dev.sluice.stream.step.StepContext(options.baseDir(), options.clock()).withTables(tables);
         for (PipelinePlan.StagePlan s : plan.stages()) {
             Metrics m = metrics.computeIfAbsent(s.spec().name(), k -> new Metrics());
             for (int i = 0; i < s.parallelism(); i++) {
@@ -288,6 +290,9 @@ public final class PipelineRun implements AutoCloseable {
         sources.forEach(SourceTask::stop);
         join(sourceThreads);
         stages.forEach(StageTask::stop);
+        if (tables != null) {
+            tables.close(); // a task still waiting for a table to load gives up
+        }
         join(stageThreads);
         producer.close();
     }

@@ -102,6 +102,9 @@ public final class PipelineValidator {
                     for (String target : Steps.extraTargets(step)) {
                         topic(topics, target, stepSpec.location(), "route.to");
                     }
+                    for (String table : Steps.extraSources(step)) {
+                        topic(topics, table, stepSpec.location(), stepSpec.kind() + ".table");
+                    }
                     for (String own : Steps.ownTopics(step)) {
                         name(own, stepSpec.location(), "topic");
                         if (!topics.containsKey(own)) {

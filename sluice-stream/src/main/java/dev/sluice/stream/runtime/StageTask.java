@@ -155,6 +155,9 @@ final class StageTask implements Runnable {
             steps.add(Steps.create(s, context));
             stepNames.add((i + 1) + ":" + s.kind());
         }
+        for (Step step : steps) {
+            step.open();
+        }
         java.util.function.Consumer<StreamRecord> next = outputs::add;
         chain.add(next);
         for (int i = steps.size() - 1; i >= 0; i--) {

@@ -108,8 +108,7 @@ final class EnrichStep implements Step {
     private final LookupTable table;
     private final FieldPath key;
     private final String on;
-    private final List<String> fields;
-    private final String prefix;
+    private final Columns columns;
     private final Missing missing;
 
     private EnrichStep(
@@ -117,8 +116,7 @@ final class EnrichStep implements Step {
         this.table = table;
         this.key = key;
         this.on = on;
-        this.fields = fields;
-        this.prefix = prefix;
+        this.columns = new Columns(fields, prefix);
         this.missing = missing;
     }
 
@@ -139,17 +137,7 @@ final class EnrichStep implements Step {
                 }
             }
         }
-        if (fields == null) {
-            row.forEach((column, value) -> {
-                if (!column.equals(on)) {
-                    event.put(prefix + column, value);
-                }
-            });
-        } else {
-            for (String f : fields) {
-                event.put(prefix + f, row.get(f));
-            }
-        }
+        columns.addTo(event, row, on);
         out.accept(record);
     }
 }

@@ -14,6 +14,12 @@ public interface Step extends AutoCloseable {
      */
     void apply(StreamRecord record, Consumer<StreamRecord> out);
 
+    /**
+     * Called once on the task's thread before the first event, to get what the step reads besides events (a table to
+     * join with, which is loaded first). An exception stops the run with its message.
+     */
+    default void open() {}
+
     @Override
     default void close() {}
 }

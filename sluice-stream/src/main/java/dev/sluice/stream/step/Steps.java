@@ -30,7 +30,8 @@ public final class Steps {
                 new ExplodeStep.Factory(),
                 new KeyStep.Factory(),
                 new PartitionByStep.Factory(),
-                new WindowStep.Factory())) {
+                new WindowStep.Factory(),
+                new JoinFactory())) {
             m.put(f.kind(), f);
         }
         ServiceLoader.load(StepFactory.class).forEach(f -> m.putIfAbsent(f.kind(), f));
@@ -62,6 +63,11 @@ public final class Steps {
     /** Topics a step sends events to besides the stage output (for route steps), so they can be checked. */
     public static List<String> extraTargets(Step step) {
         return step instanceof RouteStep r ? r.targets() : List.of();
+    }
+
+    /** Topics a step reads besides the stage input (the table of a join), so they can be checked. */
+    public static List<String> extraSources(Step step) {
+        return step instanceof TableJoinStep t ? List.of(t.table()) : List.of();
     }
 
     /** Topics a step writes to that the runtime creates when the pipeline does not declare them (late events). */

@@ -175,6 +175,7 @@ public final class WindowStep implements StatefulStep {
     private String lastStart;
     private String lastEnd;
     private final Watermarks watermarks;
+    private final EventTime eventTime;
     private final Map<TopicPartition, WindowOperator> operators = new HashMap<>();
     /** Per partition, the watermark its state had reached when it was checkpointed (restored state never goes back). */
     private final Map<TopicPartition, Long> floors = new HashMap<>();
@@ -189,6 +190,7 @@ public final class WindowStep implements StatefulStep {
         this.key = new GroupKey(settings.by());
         this.names = key.names();
         this.watermarks = new Watermarks(settings.outOfOrderMs(), settings.idleTimeoutMs());
+        this.eventTime = new EventTime(settings.time(), "window");
         this.lastEarly = clock.millis();
     }
 
@@ -205,7 +207,7 @@ public final class WindowStep implements StatefulStep {
     @Override
     public void apply(StreamRecord record, Consumer<StreamRecord> out) {
         Map<String, Object> fields = record.fields();
-        long time = eventTime(record, fields);
+        long time = eventTime.of(record);
         Object group = key.of(record);
         TopicPartition partition =
                 record.origin() == null ? NO_PARTITION : record.origin().topicPartition();
@@ -399,18 +401,6 @@ public final class WindowStep implements StatefulStep {
 
     private WindowOperator newOperator() {
         return new WindowOperator(settings.windowing(), settings.latenessMs(), settings.aggregations(), true);
-    }
-
-    private long eventTime(StreamRecord record, Map<String, Object> fields) {
-        if (settings.time() == null) {
-            return record.timestamp();
-        }
-        Object value = settings.time().get(fields);
-        try {
-            return Timestamps.parse(value).toEpochMilli();
-        } catch (StepException e) {
-            throw new StepException("window time field '" + settings.time() + "': " + e.getMessage());
-        }
     }
 
     private StreamRecord toRecord(WindowOperator.Result r) {

@@ -188,6 +188,32 @@ class BrokenYamlTest {
                                 + "      - window: {tumbling: 1h, aggregate: {n: sum(n)}}\n",
                         "shop.yaml:11:9: a stage takes one window step; put the second window in a stage of its own"),
                 Arguments.of(
+                        "join without a table",
+                        HEAD
+                                + "stages:\n  - name: tidy\n    from: orders\n    to: clean\n    steps:\n      - join: {key: user_id}\n",
+                        "shop.yaml:10:9: join needs 'table': the topic that holds the table, such as 'join: {table:"),
+                Arguments.of(
+                        "join with a table that is not declared",
+                        HEAD
+                                + "stages:\n  - name: tidy\n    from: orders\n    to: clean\n    steps:\n      - join: {table: users, key: user_id}\n",
+                        "shop.yaml:10:9: 'join.table' names topic 'users', which is not declared under 'topics'."),
+                Arguments.of(
+                        "join of an unknown type",
+                        HEAD
+                                + "stages:\n  - name: tidy\n    from: orders\n    to: clean\n    steps:\n      - join: {table: orders, type: outer}\n",
+                        "shop.yaml:10:9: join 'type' must be left (keep events that find no match) or inner (drop"
+                                + " them); got 'outer'."),
+                Arguments.of(
+                        "join as of an unknown time",
+                        HEAD
+                                + "stages:\n  - name: tidy\n    from: orders\n    to: clean\n    steps:\n      - join: {table: orders, as-of: now}\n",
+                        "shop.yaml:10:9: 'as-of' must be event-time (the row valid at the event's time) or latest"),
+                Arguments.of(
+                        "misspelt join key",
+                        HEAD
+                                + "stages:\n  - name: tidy\n    from: orders\n    to: clean\n    steps:\n      - join: {table: orders, feilds: [a]}\n",
+                        "shop.yaml:10:9: unknown key 'feilds' in join. Did you mean 'fields'?"),
+                Arguments.of(
                         "kafka setting with a list",
                         "pipeline: shop\nkafka:\n  bootstrap: [a, b]\n",
                         "shop.yaml:3:14: kafka setting 'bootstrap' needs a single value, such as 'linger.ms: 5' or"
