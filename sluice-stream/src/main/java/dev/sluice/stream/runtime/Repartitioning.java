@@ -5,6 +5,7 @@ import dev.sluice.stream.spec.StageSpec;
 import dev.sluice.stream.spec.StepSpec;
 import dev.sluice.stream.spec.TopicSpec;
 import dev.sluice.stream.step.Args;
+import dev.sluice.stream.step.StatefulStep;
 import dev.sluice.stream.step.Step;
 import dev.sluice.stream.step.StepContext;
 import dev.sluice.stream.step.Steps;
@@ -61,7 +62,7 @@ final class Repartitioning {
             st.from()
                     .forEach(f -> upstream.put(
                             f, topics.containsKey(f) ? topics.get(f).partitions() : 1));
-            argument.put(WindowStep.UPSTREAM, upstream);
+            argument.put(StatefulStep.UPSTREAM, upstream);
             after.add(new StepSpec("window", argument, windowSpec.location()));
             after.addAll(st.steps().subList(window + 1, st.steps().size()));
             out.add(new StageSpec(

@@ -14,6 +14,12 @@ import java.util.function.Consumer;
  * windows when no event arrives.
  */
 public interface StatefulStep extends Step {
+    /**
+     * Argument key the runtime adds when it puts a by-key topic in front of the step: the partitions of the original
+     * input, by topic ({@code {clicks: 3}}).
+     */
+    String UPSTREAM = "upstream";
+
     /** The task now reads these partitions. */
     void onAssigned(Collection<TopicPartition> partitions, long nowMs);
 

@@ -9,7 +9,6 @@ import dev.sluice.stream.spec.PipelineException;
 import dev.sluice.stream.spec.StepSpec;
 import dev.sluice.stream.window.Aggregation;
 import dev.sluice.stream.window.Aggregations;
-import dev.sluice.stream.window.Watermarks;
 import dev.sluice.stream.window.Window;
 import dev.sluice.stream.window.WindowOperator;
 import dev.sluice.stream.window.Windowing;
@@ -36,8 +35,6 @@ import java.util.function.Consumer;
 public final class WindowStep implements StatefulStep {
     /** Header saying what a result is: {@code final}, {@code update} or {@code early}. */
     public static final String RESULT_HEADER = "sluice.window.result";
-    /** Argument key the runtime adds when it splits the stage: the partitions of the original input, by topic. */
-    public static final String UPSTREAM = "upstream";
 
     private static final List<String> SHAPES = List.of("tumbling", "hopping", "sliding", "session");
     private static final List<String> OPTIONAL =
@@ -74,7 +71,7 @@ public final class WindowStep implements StatefulStep {
                     m.containsKey("late-events")
                             ? Args.string(m.get("late-events"), at, "late-events")
                             : context.scope() + ".late",
-                    upstream(m.get(UPSTREAM), at));
+                    InputTimes.upstream(m.get(UPSTREAM), at));
             if (s.idleTimeoutMs() <= 0) {
                 throw new PipelineException(at, "'idle-timeout' must be above 0.");
             }
@@ -125,19 +122,6 @@ public final class WindowStep implements StatefulStep {
             return out;
         }
 
-        private static List<TopicPartition> upstream(Object value, Location at) {
-            if (value == null) {
-                return null;
-            }
-            List<TopicPartition> out = new ArrayList<>();
-            Args.map(value, at, UPSTREAM, "{clicks: 3}").forEach((topic, n) -> {
-                for (int p = 0; p < Args.positiveInt(n, at, UPSTREAM + "." + topic); p++) {
-                    out.add(new TopicPartition(topic, p));
-                }
-            });
-            return out;
-        }
-
         private static long optionalMillis(Map<String, Object> m, String key, long otherwise, Location at) {
             return m.containsKey(key) ? Args.durationMillis(m.get(key), at, key) : otherwise;
         }
@@ -164,9 +148,6 @@ public final class WindowStep implements StatefulStep {
             String lateTopic,
             List<TopicPartition> upstream) {}
 
-    /** The input of records that did not come from a topic (tests, the DSL). */
-    private static final TopicPartition NO_PARTITION = new TopicPartition("", 0);
-
     private final Settings settings;
     private final Clock clock;
     private final GroupKey key;
@@ -174,13 +155,9 @@ public final class WindowStep implements StatefulStep {
     private Window lastWindow;
     private String lastStart;
     private String lastEnd;
-    private final Watermarks watermarks;
+    private final InputTimes times;
     private final EventTime eventTime;
     private final Map<TopicPartition, WindowOperator> operators = new HashMap<>();
-    /** Per partition, the watermark its state had reached when it was checkpointed (restored state never goes back). */
-    private final Map<TopicPartition, Long> floors = new HashMap<>();
-    /** Behind a by-key topic: per partition, the last origin offsets counted into its state. */
-    private final Map<TopicPartition, CountedOffsets> seen = new HashMap<>();
 
     private long lastEarly;
 
@@ -189,7 +166,7 @@ public final class WindowStep implements StatefulStep {
         this.clock = clock;
         this.key = new GroupKey(settings.by());
         this.names = key.names();
-        this.watermarks = new Watermarks(settings.outOfOrderMs(), settings.idleTimeoutMs());
+        this.times = new InputTimes(settings.upstream(), settings.outOfOrderMs(), settings.idleTimeoutMs());
         this.eventTime = new EventTime(settings.time(), "window");
         this.lastEarly = clock.millis();
     }
@@ -209,16 +186,12 @@ public final class WindowStep implements StatefulStep {
         Map<String, Object> fields = record.fields();
         long time = eventTime.of(record);
         Object group = key.of(record);
-        TopicPartition partition =
-                record.origin() == null ? NO_PARTITION : record.origin().topicPartition();
-        Origin origin = settings.upstream() == null ? null : Origin.of(record);
-        if (origin != null
-                && !seen.computeIfAbsent(partition, p -> new CountedOffsets()).isNew(origin)) {
+        TopicPartition partition = InputTimes.partitionOf(record);
+        long now = clock.millis();
+        if (!times.onEvent(partition, times.originOf(record), time, now)) {
             return; // read again from the by-key topic after the stage before it was restarted: counted already
         }
-        long now = clock.millis();
-        watermarks.onEvent(origin == null ? partition : new Channel(partition, origin.partition()), time, now);
-        long watermark = effective(partition, watermarks.current(now));
+        long watermark = times.watermark(partition, now);
         WindowOperator operator = operators.computeIfAbsent(partition, p -> newOperator());
         if (!operator.add(group, time, fields, watermark, r -> out.accept(toRecord(r)))) {
             throw new LateEventException(
@@ -229,43 +202,20 @@ public final class WindowStep implements StatefulStep {
         }
     }
 
-    /**
-     * Behind a by-key topic, events from one origin partition keep their order within each by-key partition, but not
-     * across them: event time is tracked per pair.
-     */
-    private record Channel(TopicPartition partition, TopicPartition origin) {}
-
-    /**
-     * State is held per assigned partition. Event time is tracked per assigned partition, or, behind a by-key topic,
-     * per assigned partition and origin partition: every one of them holds the watermark back until it has spoken or
-     * gone idle.
-     */
+    /** State is held per assigned partition; see {@link InputTimes} for how event time is tracked. */
     @Override
     public void onAssigned(Collection<TopicPartition> partitions, long nowMs) {
         for (TopicPartition p : partitions) {
-            for (Object input : inputs(p)) {
-                watermarks.register(input, nowMs);
-            }
+            times.assign(p, nowMs);
             operators.computeIfAbsent(p, x -> newOperator());
         }
-    }
-
-    private List<Object> inputs(TopicPartition partition) {
-        if (settings.upstream() == null) {
-            return List.of(partition);
-        }
-        return settings.upstream().stream()
-                .<Object>map(o -> new Channel(partition, o))
-                .toList();
     }
 
     @Override
     public void onRevoked(Collection<TopicPartition> partitions) {
         for (TopicPartition p : partitions) {
-            inputs(p).forEach(watermarks::forget);
+            times.revoke(p);
             operators.remove(p);
-            floors.remove(p);
-            seen.remove(p);
         }
     }
 
@@ -329,25 +279,7 @@ public final class WindowStep implements StatefulStep {
 
     @Override
     public Map<String, Object> checkpointState(TopicPartition partition) {
-        Map<String, Object> kept = new LinkedHashMap<>();
-        kept.put("watermark", effective(partition, watermarks.current(clock.millis())));
-        Map<String, Object> latest = new LinkedHashMap<>();
-        for (Object input : inputs(partition)) {
-            long max = watermarks.latest(input);
-            if (max != Watermarks.NONE) {
-                latest.put(
-                        input instanceof Channel c
-                                ? c.origin().topic() + "/" + c.origin().partition()
-                                : "",
-                        max);
-            }
-        }
-        kept.put("latest", latest);
-        CountedOffsets counted = seen.get(partition);
-        if (counted != null) {
-            kept.put("counted", counted.save());
-        }
-        return kept;
+        return times.save(partition, clock.millis());
     }
 
     @Override
@@ -361,41 +293,16 @@ public final class WindowStep implements StatefulStep {
                     Json.parseObject(e[1]).get("v"));
         }
         operators.put(partition, operator);
-        if (kept != null) {
-            floors.put(partition, ((Number) kept.get("watermark")).longValue());
-            seen.put(partition, CountedOffsets.load((Map<?, ?>) kept.get("counted")));
-            // the latest event time of each input goes on from where it was, so that the watermark can pass the
-            // windows in this state even if no new event comes
-            Map<?, ?> latest = (Map<?, ?>) kept.get("latest");
-            if (latest != null) {
-                long now = clock.millis();
-                for (Object input : inputs(partition)) {
-                    Object max = latest.get(
-                            input instanceof Channel c
-                                    ? c.origin().topic() + "/" + c.origin().partition()
-                                    : "");
-                    if (max != null) {
-                        watermarks.onEvent(input, ((Number) max).longValue(), now);
-                    }
-                }
-            }
-        }
-    }
-
-    /** The watermark for one partition's state: the task's, or the one restored with it if that is ahead. */
-    private long effective(TopicPartition partition, long watermark) {
-        Long floor = floors.get(partition);
-        return floor == null ? watermark : Math.max(watermark, floor);
+        times.restore(partition, kept, clock.millis());
     }
 
     @Override
     public void onTime(long nowMs, Consumer<StreamRecord> out) {
-        long watermark = watermarks.current(nowMs);
         Consumer<WindowOperator.Result> emit = r -> out.accept(toRecord(r));
-        operators.forEach((p, operator) -> operator.advance(effective(p, watermark), emit));
+        operators.forEach((p, operator) -> operator.advance(times.watermark(p, nowMs), emit));
         if (settings.earlyMs() > 0 && nowMs - lastEarly >= settings.earlyMs()) {
             lastEarly = nowMs;
-            operators.forEach((p, operator) -> operator.emitEarly(effective(p, watermark), emit));
+            operators.forEach((p, operator) -> operator.emitEarly(times.watermark(p, nowMs), emit));
         }
     }
 
