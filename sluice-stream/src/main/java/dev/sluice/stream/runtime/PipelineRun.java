@@ -194,7 +194,8 @@ public final class PipelineRun implements AutoCloseable {
                         + this.plan.spec().name() + "; stages: "
                         + this.plan.stages().stream().map(p -> p.spec().name()).toList()));
         if (plan.changelogTopic() == null) {
-            throw new IllegalArgumentException("stage '" + stage + "' keeps no state (it has no window step)");
+            throw new IllegalArgumentException(
+                    "stage '" + stage + "' keeps no state (it has no window or stream join)");
         }
         List<CompletableFuture<List<Map<String, Object>>>> answers = new ArrayList<>();
         for (StageTask task : stages) {

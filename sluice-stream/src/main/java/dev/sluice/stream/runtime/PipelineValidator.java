@@ -15,6 +15,7 @@ import dev.sluice.stream.spec.StageSpec;
 import dev.sluice.stream.spec.StepSpec;
 import dev.sluice.stream.spec.TopicSpec;
 import dev.sluice.stream.step.Args;
+import dev.sluice.stream.step.StatefulStep;
 import dev.sluice.stream.step.Step;
 import dev.sluice.stream.step.StepContext;
 import dev.sluice.stream.step.Steps;
@@ -80,7 +81,7 @@ public final class PipelineValidator {
             if (topics.putIfAbsent(t.name(), t) != null) {
                 throw new PipelineException(
                         t.location(),
-                        "topic '" + t.name() + "' is the topic Sluice makes to group the window's events by key;"
+                        "topic '" + t.name() + "' is the topic Sluice makes to group the stage's events by key;"
                                 + " give the declared topic another name.");
             }
         }
@@ -96,9 +97,18 @@ public final class PipelineValidator {
                 topic(topics, from, st.location(), "from");
             }
             StepContext stageSteps = stepContext.forScope(spec.name() + "." + st.name());
-            boolean windowed = false;
+            boolean stateful = false;
             for (StepSpec stepSpec : st.steps()) {
                 try (Step step = Steps.create(stepSpec, stageSteps)) {
+                    if (step instanceof StatefulStep) {
+                        if (stateful) {
+                            throw new PipelineException(
+                                    stepSpec.location(),
+                                    "a stage takes one window or stream join; put the second in a stage of its own"
+                                            + " that reads the first one's output.");
+                        }
+                        stateful = true;
+                    }
                     for (String target : Steps.extraTargets(step)) {
                         topic(topics, target, stepSpec.location(), "route.to");
                     }
@@ -111,15 +121,6 @@ public final class PipelineValidator {
                             topics.put(own, new TopicSpec(own, 1, Map.of(), stepSpec.location()));
                         }
                     }
-                }
-                if (stepSpec.kind().equals("window")) {
-                    if (windowed) {
-                        throw new PipelineException(
-                                stepSpec.location(),
-                                "a stage takes one window step; put the second window in a stage of its own that"
-                                        + " reads the first one's output.");
-                    }
-                    windowed = true;
                 }
             }
             String dlq = st.deadLetterTopic() != null ? st.deadLetterTopic() : spec.name() + "." + st.name() + ".dlq";
@@ -134,7 +135,7 @@ public final class PipelineValidator {
                 }
             }
             String changelog = null;
-            if (windowed) {
+            if (stateful) {
                 changelog = spec.name() + "." + st.name() + ".changelog";
                 name(changelog, st.location(), "changelog topic");
                 TopicSpec declared = topics.get(changelog);
@@ -187,7 +188,7 @@ public final class PipelineValidator {
         return new PipelinePlan(spec, allTopics, sources, stages, stepContext);
     }
 
-    private static void topic(Map<String, TopicSpec> topics, String name, Location at, String key) {
+    static void topic(Map<String, TopicSpec> topics, String name, Location at, String key) {
         if (name == null) {
             throw new PipelineException(at, "'" + key + "' is missing.");
         }

@@ -1,6 +1,7 @@
 package dev.sluice.stream.runtime;
 
 import dev.sluice.stream.spec.Output;
+import dev.sluice.stream.spec.PipelineException;
 import dev.sluice.stream.spec.StageSpec;
 import dev.sluice.stream.spec.StepSpec;
 import dev.sluice.stream.spec.TopicSpec;
@@ -9,25 +10,32 @@ import dev.sluice.stream.step.StatefulStep;
 import dev.sluice.stream.step.Step;
 import dev.sluice.stream.step.StepContext;
 import dev.sluice.stream.step.Steps;
-import dev.sluice.stream.step.WindowStep;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Makes sure one task sees every event of a group before a window aggregates them. A window grouped by fields, in a
- * stage that reads more than one partition, splits its stage in two, with a topic keyed by those fields in between
- * (as Kafka Streams does with repartition topics): {@code <stage>.partition} runs the steps before the window and a
- * {@code partition-by} step into {@code <pipeline>.<stage>.by-key}; the stage itself reads that topic, parses it
- * again, and runs the window and the steps after it. The window is told the original input partitions, so that it
- * tracks event time per original partition (each event carries it in a header) rather than per shuffled one, whose
- * order mixes partitions that may be far apart in event time. A window grouped by the event key trusts the producers to have
- * keyed the input, and is not split.
+ * Makes sure one task sees every event of a group before a stateful step: a window grouped by fields, in a stage that
+ * reads more than one partition, or a join with another stream. Such a stage is split, with a topic keyed by those
+ * fields in between (as Kafka Streams does with repartition topics): {@code <stage>.partition} runs the steps before
+ * the stateful one and a {@code partition-by} step into {@code <pipeline>.<stage>.by-key}; for a stream join,
+ * {@code <stage>.partition-<stream>} puts the other stream's events there too, keyed by its join field. The stage
+ * itself reads that topic, parses it again, and runs the stateful step and the steps after it. The step is told the
+ * original input partitions, so that it tracks event time per original partition (each event carries it in a header)
+ * rather than per shuffled one, whose order mixes partitions that may be far apart in event time; the header also
+ * tells a join which stream an event is from. A window grouped by the event key trusts the producers to have keyed the
+ * input, and is not split.
  */
 final class Repartitioning {
     /** The stages to run, and topics to create for them. */
     record Result(List<StageSpec> stages, List<TopicSpec> topics) {}
+
+    /**
+     * A stateful step that needs its stage split: where it is, the fields that key the stage's events, and for a join
+     * the other stream and the fields that key its events (else null).
+     */
+    private record Split(int index, List<String> keys, String other, List<String> otherKeys) {}
 
     private Repartitioning() {}
 
@@ -35,68 +43,94 @@ final class Repartitioning {
         List<StageSpec> out = new ArrayList<>();
         List<TopicSpec> created = new ArrayList<>();
         for (StageSpec st : stages) {
-            int window = groupedWindow(st, context);
-            int partitions = st.from().stream()
-                    .mapToInt(f -> topics.containsKey(f) ? topics.get(f).partitions() : 1)
-                    .sum();
-            if (window < 0 || partitions <= 1) {
+            Split split = split(st, topics, context);
+            if (split == null) {
                 out.add(st);
                 continue;
             }
             String topic = pipeline + "." + st.name() + ".by-key";
-            int max = st.from().stream()
-                    .mapToInt(f -> topics.containsKey(f) ? topics.get(f).partitions() : 1)
-                    .max()
-                    .orElse(1);
-            created.add(new TopicSpec(topic, max, Map.of(), st.location()));
-            StepSpec windowSpec = st.steps().get(window);
-            List<StepSpec> before = new ArrayList<>(st.steps().subList(0, window));
-            WindowStep w = (WindowStep) Steps.create(windowSpec, context);
-            before.add(new StepSpec("partition-by", w.groupedBy(), windowSpec.location()));
-            List<StepSpec> after = new ArrayList<>();
-            if (window > 0) {
-                after.add(new StepSpec("parse", "json", windowSpec.location()));
-            }
-            Map<String, Object> argument = Args.map(windowSpec.argument(), windowSpec.location(), "window", "{}");
             Map<String, Object> upstream = new LinkedHashMap<>();
-            st.from()
-                    .forEach(f -> upstream.put(
-                            f, topics.containsKey(f) ? topics.get(f).partitions() : 1));
+            st.from().forEach(f -> upstream.put(f, partitions(topics, f)));
+            if (split.other() != null) {
+                upstream.put(split.other(), partitions(topics, split.other()));
+            }
+            int max =
+                    upstream.values().stream().mapToInt(n -> (Integer) n).max().orElse(1);
+            created.add(new TopicSpec(topic, max, Map.of(), st.location()));
+            StepSpec stateful = st.steps().get(split.index());
+            List<StepSpec> before = new ArrayList<>(st.steps().subList(0, split.index()));
+            before.add(new StepSpec("partition-by", split.keys(), stateful.location()));
+            out.add(derived(st, st.name() + ".partition", st.from(), before, new Output.ToTopic(topic)));
+            if (split.other() != null) { // the other stream of a join: parsed and keyed
+                List<StepSpec> keyed = List.of(
+                        new StepSpec("parse", "json", stateful.location()),
+                        new StepSpec("partition-by", split.otherKeys(), stateful.location()));
+                out.add(derived(
+                        st,
+                        st.name() + ".partition-" + split.other(),
+                        List.of(split.other()),
+                        keyed,
+                        new Output.ToTopic(topic)));
+            }
+            List<StepSpec> after = new ArrayList<>();
+            if (split.index() > 0) {
+                after.add(new StepSpec("parse", "json", stateful.location()));
+            }
+            Map<String, Object> argument = Args.map(stateful.argument(), stateful.location(), stateful.kind(), "{}");
             argument.put(StatefulStep.UPSTREAM, upstream);
-            after.add(new StepSpec("window", argument, windowSpec.location()));
-            after.addAll(st.steps().subList(window + 1, st.steps().size()));
-            out.add(new StageSpec(
-                    st.name() + ".partition",
-                    st.from(),
-                    before,
-                    new Output.ToTopic(topic),
-                    st.deadLetterTopic(),
-                    st.parallelism(),
-                    st.exactlyOnce(),
-                    st.location()));
-            out.add(new StageSpec(
-                    st.name(),
-                    List.of(topic),
-                    after,
-                    st.output(),
-                    st.deadLetterTopic(),
-                    st.parallelism(),
-                    st.exactlyOnce(),
-                    st.location()));
+            after.add(new StepSpec(stateful.kind(), argument, stateful.location()));
+            after.addAll(st.steps().subList(split.index() + 1, st.steps().size()));
+            out.add(derived(st, st.name(), List.of(topic), after, st.output()));
         }
         return new Result(out, created);
     }
 
-    /** The index of the stage's window step if it groups by fields, else -1. */
-    private static int groupedWindow(StageSpec st, StepContext context) {
+    private static StageSpec derived(
+            StageSpec st, String name, List<String> from, List<StepSpec> steps, Output output) {
+        return new StageSpec(
+                name, from, steps, output, st.deadLetterTopic(), st.parallelism(), st.exactlyOnce(), st.location());
+    }
+
+    private static int partitions(Map<String, TopicSpec> topics, String topic) {
+        return topics.containsKey(topic) ? topics.get(topic).partitions() : 1;
+    }
+
+    /** How to split the stage, or null if its first stateful step needs no by-key topic. */
+    private static Split split(StageSpec st, Map<String, TopicSpec> topics, StepContext context) {
         for (int i = 0; i < st.steps().size(); i++) {
             StepSpec s = st.steps().get(i);
-            if (s.kind().equals("window")) {
-                try (Step step = Steps.create(s, context)) {
-                    return ((WindowStep) step).groupedBy() != null ? i : -1;
+            try (Step step = Steps.create(s, context)) {
+                List<String> windowKeys = Steps.windowGroupedBy(step);
+                Steps.StreamJoin join = Steps.streamJoin(step);
+                if (join != null) {
+                    return joinSplit(st, i, s, join, topics);
+                }
+                if (windowKeys != null) {
+                    int inputs = st.from().stream()
+                            .mapToInt(f -> partitions(topics, f))
+                            .sum();
+                    if (inputs <= 1) {
+                        return null;
+                    }
+                    return new Split(i, windowKeys, null, null);
+                }
+                if (step instanceof StatefulStep) {
+                    return null; // a window grouped by the event key
                 }
             }
         }
-        return -1;
+        return null;
+    }
+
+    private static Split joinSplit(
+            StageSpec st, int index, StepSpec s, Steps.StreamJoin join, Map<String, TopicSpec> topics) {
+        PipelineValidator.topic(topics, join.stream(), s.location(), "join.stream");
+        if (st.from().contains(join.stream())) {
+            throw new PipelineException(
+                    s.location(),
+                    "stage '" + st.name() + "' reads '" + join.stream() + "' and joins it with itself; a stream join"
+                            + " needs another topic. To match events of one stream with each other, use a window.");
+        }
+        return new Split(index, List.of(join.on()), join.stream(), List.of(join.otherOn()));
     }
 }

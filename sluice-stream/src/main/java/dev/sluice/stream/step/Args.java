@@ -64,6 +64,11 @@ public final class Args {
         }
     }
 
+    /** The duration under {@code key} in milliseconds, or {@code otherwise} when the key is not there. */
+    public static long optionalMillis(Map<String, Object> m, String key, long otherwise, Location at) {
+        return m.containsKey(key) ? durationMillis(m.get(key), at, key) : otherwise;
+    }
+
     public static int positiveInt(Object value, Location at, String key) {
         if (value instanceof Number n
                 && n.longValue() > 0

@@ -7,9 +7,13 @@ import dev.sluice.stream.spec.StepSpec;
 import java.util.List;
 import java.util.Map;
 
-/** {@code join:} with a table ({@link TableJoinStep}) or with another stream within a time window. */
+/**
+ * {@code join:} with a table ({@link TableJoinStep}) or with another stream within a time window ({@link
+ * StreamJoinStep}).
+ */
 final class JoinFactory implements StepFactory {
     private static final String TABLE_USAGE = "join: {table: users, key: user_id, fields: [country], type: left}";
+    private static final String STREAM_USAGE = "join: {stream: payments, on: order_id, within: 10m, time: ts}";
 
     @Override
     public String kind() {
@@ -18,18 +22,62 @@ final class JoinFactory implements StepFactory {
 
     @Override
     public String usage() {
-        return TABLE_USAGE;
+        return TABLE_USAGE + " or " + STREAM_USAGE;
     }
 
     @Override
     public Step create(StepSpec spec, StepContext context) {
         Location at = spec.location();
         Map<String, Object> m = Args.map(spec.argument(), at, "join", TABLE_USAGE.substring("join: ".length()));
-        if (!m.containsKey("table")) {
+        if (m.containsKey("table") == m.containsKey("stream")) {
             throw new PipelineException(
-                    at, "join needs 'table': the topic that holds the table, such as '" + TABLE_USAGE + "'.");
+                    at,
+                    "join needs either 'table' (a topic that holds a table, such as '" + TABLE_USAGE + "') or 'stream'"
+                            + " (a topic of events to match within a time window, such as '" + STREAM_USAGE + "').");
         }
-        return table(m, at, context);
+        return m.containsKey("table") ? table(m, at, context) : stream(m, at, context);
+    }
+
+    private static Step stream(Map<String, Object> m, Location at, StepContext context) {
+        Args.checkKeys(
+                m,
+                at,
+                "join",
+                List.of("stream", "on", "within"),
+                List.of(
+                        "other-on",
+                        "time",
+                        "other-time",
+                        "type",
+                        "as",
+                        "out-of-order",
+                        "idle-timeout",
+                        "late-events",
+                        StatefulStep.UPSTREAM));
+        String other = Args.string(m.get("stream"), at, "stream");
+        FieldPath on = FieldPath.of(Args.string(m.get("on"), at, "on"));
+        FieldPath time = optionalField(m, "time", at);
+        long idleTimeout = Args.optionalMillis(m, "idle-timeout", 30_000, at);
+        if (idleTimeout <= 0) {
+            throw new PipelineException(at, "'idle-timeout' must be above 0.");
+        }
+        return new StreamJoinStep(
+                new StreamJoinStep.Settings(
+                        other,
+                        on,
+                        m.containsKey("other-on") ? optionalField(m, "other-on", at) : on,
+                        Args.durationMillis(m.get("within"), at, "within"),
+                        new EventTime(time, "join"),
+                        new EventTime(m.containsKey("other-time") ? optionalField(m, "other-time", at) : time, "join"),
+                        inner(m, at),
+                        m.containsKey("as") ? Args.string(m.get("as"), at, "as") : other,
+                        Args.optionalMillis(m, "out-of-order", 0, at),
+                        idleTimeout,
+                        m.containsKey("late-events")
+                                ? Args.string(m.get("late-events"), at, "late-events")
+                                : context.scope() + ".late",
+                        InputTimes.upstream(m.get(StatefulStep.UPSTREAM), at)),
+                context.clock());
     }
 
     private static Step table(Map<String, Object> m, Location at, StepContext context) {

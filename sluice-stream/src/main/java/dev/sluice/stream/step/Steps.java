@@ -70,6 +70,21 @@ public final class Steps {
         return step instanceof TableJoinStep t ? List.of(t.table()) : List.of();
     }
 
+    /** What the runtime needs to know of a join with another stream. */
+    public record StreamJoin(String stream, String on, String otherOn) {}
+
+    /** The join with another stream a step makes, or null if it is not such a join. */
+    public static StreamJoin streamJoin(Step step) {
+        return step instanceof StreamJoinStep j
+                ? new StreamJoin(j.otherTopic(), j.on().toString(), j.otherOn().toString())
+                : null;
+    }
+
+    /** The fields a window step groups by (null for the event key), or null if the step is not a window. */
+    public static List<String> windowGroupedBy(Step step) {
+        return step instanceof WindowStep w ? w.groupedBy() : null;
+    }
+
     /** Topics a step writes to that the runtime creates when the pipeline does not declare them (late events). */
     public static List<String> ownTopics(Step step) {
         return step instanceof StatefulStep s ? s.ownTopics() : List.of();

@@ -64,10 +64,10 @@ public final class WindowStep implements StatefulStep {
                     m.containsKey("by") ? Args.strings(m.get("by"), at, "by", "[page, country]") : null,
                     m.containsKey("time") ? FieldPath.of(Args.string(m.get("time"), at, "time")) : null,
                     aggregations(m.get("aggregate"), at),
-                    optionalMillis(m, "out-of-order", 0, at),
-                    optionalMillis(m, "lateness", 0, at),
-                    optionalMillis(m, "idle-timeout", 30_000, at),
-                    optionalMillis(m, "early", 0, at),
+                    Args.optionalMillis(m, "out-of-order", 0, at),
+                    Args.optionalMillis(m, "lateness", 0, at),
+                    Args.optionalMillis(m, "idle-timeout", 30_000, at),
+                    Args.optionalMillis(m, "early", 0, at),
                     m.containsKey("late-events")
                             ? Args.string(m.get("late-events"), at, "late-events")
                             : context.scope() + ".late",
@@ -120,10 +120,6 @@ public final class WindowStep implements StatefulStep {
                 }
             });
             return out;
-        }
-
-        private static long optionalMillis(Map<String, Object> m, String key, long otherwise, Location at) {
-            return m.containsKey(key) ? Args.durationMillis(m.get(key), at, key) : otherwise;
         }
     }
 

@@ -251,7 +251,7 @@ class WindowPipelineTest {
             assertThatThrownBy(() -> run.queryState("nope", "/a", Duration.ofSeconds(1)))
                     .hasMessageStartingWith("no stage 'nope' in pipeline p; stages: [count.partition, count]");
             assertThatThrownBy(() -> run.queryState("count.partition", "/a", Duration.ofSeconds(1)))
-                    .hasMessage("stage 'count.partition' keeps no state (it has no window step)");
+                    .hasMessage("stage 'count.partition' keeps no state (it has no window or stream join)");
         }
     }
 

@@ -186,7 +186,7 @@ class BrokenYamlTest {
                         HEAD
                                 + "stages:\n  - name: tidy\n    from: orders\n    to: clean\n    steps:\n      - window: {tumbling: 1m, aggregate: {n: count()}}\n"
                                 + "      - window: {tumbling: 1h, aggregate: {n: sum(n)}}\n",
-                        "shop.yaml:11:9: a stage takes one window step; put the second window in a stage of its own"),
+                        "shop.yaml:11:9: a stage takes one window or stream join; put the second in a stage of its own"),
                 Arguments.of(
                         "join without a table",
                         HEAD
