@@ -1,6 +1,7 @@
 package dev.sluice.testkit;
 
 import dev.sluice.broker.ConsumedEvent;
+import dev.sluice.broker.Header;
 import dev.sluice.broker.TopicPartition;
 import dev.sluice.stream.StreamRecord;
 import dev.sluice.stream.connector.Config;
@@ -28,7 +29,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -139,7 +142,10 @@ public final class StageDriver implements AutoCloseable {
             throw new IllegalArgumentException("no join step of stage '" + stage.name() + "' reads table '" + topic
                     + "'" + (tables.isEmpty() ? "" : "; it reads " + tables.keySet()));
         }
-        table.put(key, validFrom.toEpochMilli(), fields == null ? null : Map.copyOf(fields));
+        table.put(
+                key,
+                validFrom.toEpochMilli(),
+                fields == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(fields)));
         return this;
     }
 
@@ -150,6 +156,22 @@ public final class StageDriver implements AutoCloseable {
 
     /** Feeds an event as raw text (JSON, CSV, ...), as a producer would send it. */
     public StageDriver pipe(String key, String value, long timestamp) throws SinkException {
+        return pipe(key, value, timestamp, List.of());
+    }
+
+    /**
+     * Feeds an event of another topic the stage reads: the stream a {@code join: {stream: ...}} step matches with.
+     * It is timestamped with the current processing time.
+     */
+    public StageDriver pipeFrom(String topic, String key, Map<String, Object> fields) throws SinkException {
+        return pipe(
+                key,
+                Json.writeString(fields),
+                clock.millis(),
+                List.of(Header.of(StatefulStep.ORIGIN_HEADER, topic + "/0/" + offset)));
+    }
+
+    private StageDriver pipe(String key, String value, long timestamp, List<Header> headers) throws SinkException {
         ConsumedEvent e = new ConsumedEvent(
                 INPUT.topic(),
                 INPUT.partition(),
@@ -157,7 +179,7 @@ public final class StageDriver implements AutoCloseable {
                 timestamp,
                 key == null ? null : key.getBytes(StandardCharsets.UTF_8),
                 value.getBytes(StandardCharsets.UTF_8),
-                List.of());
+                headers);
         collected.clear();
         try {
             chain.get(0).accept(StreamRecord.of(e));
@@ -193,7 +215,9 @@ public final class StageDriver implements AutoCloseable {
             return;
         }
         for (StreamRecord r : records) {
-            Map<String, Object> fields = r.isParsed() ? Map.copyOf(r.fields()) : Json.parseObject(r.valueBytes());
+            @SuppressWarnings("unchecked") // a copy: fields may hold nulls, and the sink may change the record's
+            Map<String, Object> fields =
+                    (Map<String, Object>) Json.deepCopy(r.isParsed() ? r.fields() : Json.parseObject(r.valueBytes()));
             outputs.add(
                     new TestRecord(r.keyAsString(), fields, r.timestamp(), r.header(WindowStep.RESULT_HEADER), null));
         }

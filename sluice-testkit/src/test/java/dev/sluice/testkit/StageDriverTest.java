@@ -140,6 +140,36 @@ class StageDriverTest {
         }
     }
 
+    @Test
+    void shouldJoinTwoStreamsWithinTheirInterval() throws Exception {
+        PipelineSpec spec = PipelineYaml.parse("""
+                pipeline: shop
+                topics:
+                  orders: {partitions: 1}
+                  payments: {partitions: 1}
+                  out: {partitions: 1}
+                stages:
+                  - name: paid
+                    from: orders
+                    steps:
+                      - parse: json
+                      - join: {stream: payments, on: order_id, within: 10m, time: ts, as: payment}
+                    to: out
+                """, "shop.yaml");
+        try (StageDriver d = StageDriver.of(spec, "paid", dir)) {
+            d.pipe("c1", Map.of("order_id", "o1", "ts", "2026-11-26T10:00:00Z"));
+            d.pipe("c2", Map.of("order_id", "o2", "ts", "2026-11-26T10:01:00Z"));
+            d.pipeFrom("payments", "p1", Map.of("order_id", "o1", "ts", "2026-11-26T10:05:00Z"));
+            d.pipeFrom("payments", "p2", Map.of("order_id", "o2", "ts", "2026-11-26T10:30:00Z")); // too late to match
+            assertThat(d.outputs())
+                    .extracting(
+                            r -> r.fields().get("order_id") + " " + r.fields().get("payment"))
+                    .containsExactly(
+                            "o1 {order_id=o1, ts=2026-11-26T10:05:00Z}",
+                            "o2 null"); // let go unmatched once event time passed 10:11
+        }
+    }
+
     private static Map<String, Object> click(String page, String time) {
         return Map.of(
                 "page", page, "ts", Instant.parse("2026-11-26T" + time + "Z").toString());

@@ -12,7 +12,7 @@ import dev.sluice.stream.StreamRecord;
  * the stage before it sends it again after a restart (its offset is not above the last one counted).
  */
 record Origin(TopicPartition partition, long offset) {
-    static final String HEADER = "sluice.window.input";
+    static final String HEADER = StatefulStep.ORIGIN_HEADER;
 
     static Header header(ConsumedEvent e) {
         return Header.of(HEADER, e.topic() + "/" + e.partition() + "/" + e.offset());

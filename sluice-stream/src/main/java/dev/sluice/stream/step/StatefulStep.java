@@ -20,6 +20,12 @@ public interface StatefulStep extends Step {
      */
     String UPSTREAM = "upstream";
 
+    /**
+     * Header of events in a by-key topic in front of the step: where each was read, as {@code topic/partition/offset}
+     * (it says which stream of a join an event is from).
+     */
+    String ORIGIN_HEADER = "sluice.window.input";
+
     /** The task now reads these partitions. */
     void onAssigned(Collection<TopicPartition> partitions, long nowMs);
 
