@@ -61,10 +61,11 @@ final class ProgressView {
         Map<String, Metrics.Snapshot> metrics = run.metrics();
         List<String> lines = new ArrayList<>();
         lines.add(String.format("%s  %ds", run.plan().spec().name(), (System.nanoTime() - start) / 1_000_000_000L));
+        int width = Summary.nameWidth(run.plan());
         for (PipelinePlan.SourcePlan s : run.plan().sources()) {
             Metrics.Snapshot m = metrics.get(s.spec().name());
             lines.add(String.format(
-                    "  source %-14s %12s out %10s/s",
+                    "  source %-" + width + "s %12s out %10s/s",
                     s.spec().name(),
                     Output.count(m.out()),
                     Output.count(rate(s.spec().name() + ".out", m.out(), seconds))));
@@ -79,7 +80,7 @@ final class ProgressView {
                 lag = "?";
             }
             String line = String.format(
-                    "  %-6s %-14s %12s in %10s/s %12s out %8s dead  lag %s",
+                    "  %-6s %-" + width + "s %12s in %10s/s %12s out %8s dead  lag %s",
                     s.sink() == null ? "stage" : "sink",
                     name,
                     Output.count(m.in()),

@@ -14,6 +14,18 @@ import java.util.Map;
 final class Summary {
     private Summary() {}
 
+    /** The width of the name column: the longest source or stage name (stages Sluice adds have long ones). */
+    static int nameWidth(PipelinePlan plan) {
+        int width = 14;
+        for (PipelinePlan.SourcePlan s : plan.sources()) {
+            width = Math.max(width, s.spec().name().length());
+        }
+        for (PipelinePlan.StagePlan s : plan.stages()) {
+            width = Math.max(width, s.spec().name().length());
+        }
+        return width;
+    }
+
     static void print(
             PrintWriter out,
             PipelinePlan plan,
@@ -22,22 +34,24 @@ final class Summary {
             double seconds,
             String broker) {
         out.printf("%nPipeline %s stopped after %.1f s.%n", plan.spec().name(), seconds);
+        int width = nameWidth(plan);
         for (PipelinePlan.SourcePlan s : plan.sources()) {
             out.printf(
-                    "  source %-14s published %s events%n",
-                    s.spec().name(), Output.count(metrics.get(s.spec().name()).out()));
+                    "  source %-" + width + "s published %s events%n",
+                    s.spec().name(),
+                    Output.count(metrics.get(s.spec().name()).out()));
         }
         List<String> hints = new ArrayList<>();
         for (PipelinePlan.StagePlan s : plan.stages()) {
             Metrics.Snapshot m = metrics.get(s.spec().name());
             out.printf(
-                    "  %-6s %-14s read %s, delivered %s, dead-lettered %s,%s still to process %s%n",
+                    "  %-6s %-" + width + "s read %s, delivered %s, dead-lettered %s,%s still to process %s%n",
                     s.sink() == null ? "stage" : "sink",
                     s.spec().name(),
                     Output.count(m.in()),
                     Output.count(m.out()),
                     Output.count(m.deadLettered()),
-                    m.late() > 0 ? " too late for their window " + Output.count(m.late()) + "," : "",
+                    m.late() > 0 ? " late " + Output.count(m.late()) + "," : "",
                     Output.count(lags.getOrDefault(s.spec().name(), 0L)));
             if (m.deadLettered() > 0) {
                 hints.add("sluice dlq show " + s.deadLetterTopic() + dataDirOption(broker) + "     # why "
