@@ -129,6 +129,11 @@ public final class Pipeline {
             return step("join", join.argument());
         }
 
+        /** A {@code process} step: a function written in Java, with state and timers per key. */
+        public Stage process(KeyedProcess process) {
+            return step("process", process.argument());
+        }
+
         public Stage validate(Map<String, Object> argument) {
             return step("validate", argument);
         }

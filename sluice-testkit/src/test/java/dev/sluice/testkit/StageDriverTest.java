@@ -3,7 +3,13 @@ package dev.sluice.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sluice.stream.KeyedProcess;
+import dev.sluice.stream.Pipeline;
 import dev.sluice.stream.spec.PipelineSpec;
+import dev.sluice.stream.state.KeyedContext;
+import dev.sluice.stream.state.KeyedFunction;
+import dev.sluice.stream.state.StateStores;
+import dev.sluice.stream.state.ValueState;
 import dev.sluice.stream.yaml.PipelineYaml;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -167,6 +173,60 @@ class StageDriverTest {
                     .containsExactly(
                             "o1 {order_id=o1, ts=2026-11-26T10:05:00Z}",
                             "o2 null"); // let go unmatched once event time passed 10:11
+        }
+    }
+
+    /** Per user: a processing-time timer 10 s after the user's last event says the user went idle. */
+    static final class IdleUsers implements KeyedFunction {
+        private ValueState<Long> last;
+
+        @Override
+        public void open(StateStores stores) {
+            last = stores.value("last", Long.class);
+        }
+
+        @Override
+        public void onEvent(Map<String, Object> event, KeyedContext ctx) {
+            if (last.value() != null) {
+                ctx.timers().cancelProcessingTime(last.value() + 10_000);
+            }
+            last.update(ctx.processingTime());
+            ctx.timers().atProcessingTime(ctx.processingTime() + 10_000);
+        }
+
+        @Override
+        public void onTimer(long time, KeyedContext ctx) {
+            ctx.emit(Map.of(
+                    "user",
+                    ctx.key(),
+                    "idle_since",
+                    Instant.ofEpochMilli(last.value()).toString()));
+            last.clear();
+        }
+    }
+
+    @Test
+    void shouldFireProcessingTimeTimersOnlyWhenTheTestMovesTheClock() throws Exception {
+        PipelineSpec spec = Pipeline.named("p")
+                .topic("clicks", 1)
+                .topic("idle", 1)
+                .stage(
+                        "idle-users",
+                        s -> s.from("clicks")
+                                .parse("json")
+                                .process(KeyedProcess.of(IdleUsers::new).by("user"))
+                                .to("idle"))
+                .build();
+        try (StageDriver d = StageDriver.of(spec, "idle-users", dir)) {
+            d.pipe("a", Map.of("user", "u1"));
+            d.advance(Duration.ofSeconds(5));
+            d.pipe("a", Map.of("user", "u1")); // moves u1's timer to 15 s
+            d.advance(Duration.ofSeconds(9));
+            assertThat(d.outputs()).isEmpty();
+            d.advance(Duration.ofSeconds(2));
+            assertThat(d.outputs())
+                    .extracting(r -> r.fields().get("user") + " " + r.fields().get("idle_since"))
+                    .containsExactly("u1 2026-01-01T00:00:05Z");
         }
     }
 

@@ -30,6 +30,19 @@ public final class Json {
         return LazyJsonObject.parse(bytes);
     }
 
+    /**
+     * Parses any JSON value (object, array, text, number, true, false, null) into maps, lists and plain values.
+     *
+     * @throws JsonException if the text is not JSON
+     */
+    public static Object parseValue(byte[] bytes) {
+        try {
+            return mapper().readValue(bytes, Object.class);
+        } catch (java.io.IOException e) {
+            throw new JsonException("not valid JSON: " + e.getMessage());
+        }
+    }
+
     public static byte[] write(Object value) {
         return JsonWriter.write(value);
     }

@@ -16,8 +16,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Makes sure one task sees every event of a group before a stateful step: a window grouped by fields, in a stage that
- * reads more than one partition, or a join with another stream. Such a stage is split, with a topic keyed by those
+ * Makes sure one task sees every event of a group before a stateful step: a window or process step grouped by fields,
+ * in a stage that reads more than one partition, or a join with another stream. Such a stage is split, with a topic keyed by those
  * fields in between (as Kafka Streams does with repartition topics): {@code <stage>.partition} runs the steps before
  * the stateful one and a {@code partition-by} step into {@code <pipeline>.<stage>.by-key}; for a stream join,
  * {@code <stage>.partition-<stream>} puts the other stream's events there too, keyed by its join field. The stage
@@ -100,22 +100,22 @@ final class Repartitioning {
         for (int i = 0; i < st.steps().size(); i++) {
             StepSpec s = st.steps().get(i);
             try (Step step = Steps.create(s, context)) {
-                List<String> windowKeys = Steps.windowGroupedBy(step);
+                List<String> groupKeys = Steps.groupedBy(step);
                 Steps.StreamJoin join = Steps.streamJoin(step);
                 if (join != null) {
                     return joinSplit(st, i, s, join, topics);
                 }
-                if (windowKeys != null) {
+                if (groupKeys != null) {
                     int inputs = st.from().stream()
                             .mapToInt(f -> partitions(topics, f))
                             .sum();
                     if (inputs <= 1) {
                         return null;
                     }
-                    return new Split(i, windowKeys, null, null);
+                    return new Split(i, groupKeys, null, null);
                 }
                 if (step instanceof StatefulStep) {
-                    return null; // a window grouped by the event key
+                    return null; // grouped by the event key
                 }
             }
         }

@@ -31,7 +31,8 @@ public final class Steps {
                 new KeyStep.Factory(),
                 new PartitionByStep.Factory(),
                 new WindowStep.Factory(),
-                new JoinFactory())) {
+                new JoinFactory(),
+                new ProcessStep.Factory())) {
             m.put(f.kind(), f);
         }
         ServiceLoader.load(StepFactory.class).forEach(f -> m.putIfAbsent(f.kind(), f));
@@ -80,9 +81,14 @@ public final class Steps {
                 : null;
     }
 
-    /** The fields a window step groups by (null for the event key), or null if the step is not a window. */
-    public static List<String> windowGroupedBy(Step step) {
-        return step instanceof WindowStep w ? w.groupedBy() : null;
+    /**
+     * The fields a window or process step keeps its state by (null for the event key), or null if the step is neither.
+     */
+    public static List<String> groupedBy(Step step) {
+        if (step instanceof WindowStep w) {
+            return w.groupedBy();
+        }
+        return step instanceof ProcessStep p ? p.groupedBy() : null;
     }
 
     /** Topics a step writes to that the runtime creates when the pipeline does not declare them (late events). */

@@ -191,7 +191,7 @@ class BrokenYamlTest {
                         "join without a table",
                         HEAD
                                 + "stages:\n  - name: tidy\n    from: orders\n    to: clean\n    steps:\n      - join: {key: user_id}\n",
-                        "shop.yaml:10:9: join needs 'table': the topic that holds the table, such as 'join: {table:"),
+                        "shop.yaml:10:9: join needs either 'table' (a topic that holds a table, such as 'join: {table:"),
                 Arguments.of(
                         "join with a table that is not declared",
                         HEAD
@@ -213,6 +213,21 @@ class BrokenYamlTest {
                         HEAD
                                 + "stages:\n  - name: tidy\n    from: orders\n    to: clean\n    steps:\n      - join: {table: orders, feilds: [a]}\n",
                         "shop.yaml:10:9: unknown key 'feilds' in join. Did you mean 'fields'?"),
+                Arguments.of(
+                        "process with a class that is not there",
+                        HEAD
+                                + "stages:\n  - name: tidy\n    from: orders\n    to: clean\n    steps:\n      - process: {class: com.example.Nope, by: user}\n",
+                        "shop.yaml:10:9: class com.example.Nope is not on the classpath; put the jar that has it on"),
+                Arguments.of(
+                        "process with a class that is not a keyed function",
+                        HEAD
+                                + "stages:\n  - name: tidy\n    from: orders\n    to: clean\n    steps:\n      - process: {class: java.lang.String}\n",
+                        "shop.yaml:10:9: class java.lang.String does not implement dev.sluice.stream.state.KeyedFunction."),
+                Arguments.of(
+                        "process without a class",
+                        HEAD
+                                + "stages:\n  - name: tidy\n    from: orders\n    to: clean\n    steps:\n      - process: {by: user}\n",
+                        "shop.yaml:10:9: process needs 'class': the name of a class that implements"),
                 Arguments.of(
                         "kafka setting with a list",
                         "pipeline: shop\nkafka:\n  bootstrap: [a, b]\n",
