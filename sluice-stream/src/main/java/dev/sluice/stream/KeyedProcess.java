@@ -50,6 +50,13 @@ public final class KeyedProcess {
         return set("idle-timeout", duration);
     }
 
+    /** Keep the state in a file, with this much of it cached in memory per input partition. */
+    public KeyedProcess onDisk(int cacheMb) {
+        argument.put("store", "disk");
+        argument.put("cache-mb", cacheMb);
+        return this;
+    }
+
     /** The step's argument, as YAML would give it (with the supplier under {@code function}). */
     public Map<String, Object> argument() {
         return new LinkedHashMap<>(argument);

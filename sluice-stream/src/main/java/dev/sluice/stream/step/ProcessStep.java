@@ -9,6 +9,8 @@ import dev.sluice.stream.spec.StepSpec;
 import dev.sluice.stream.state.KeyedContext;
 import dev.sluice.stream.state.KeyedFunction;
 import dev.sluice.stream.state.Timers;
+import dev.sluice.stream.state.internal.DiskStore;
+import dev.sluice.stream.state.internal.KeyValueStore;
 import dev.sluice.stream.state.internal.KeyedStateBackend;
 import dev.sluice.stream.state.internal.MemoryStore;
 import dev.sluice.stream.state.internal.TimerQueue;
@@ -54,7 +56,16 @@ final class ProcessStep implements StatefulStep {
                     at,
                     "process",
                     List.of(),
-                    List.of(FUNCTION, "class", "by", "time", "out-of-order", "idle-timeout", UPSTREAM));
+                    List.of(
+                            FUNCTION,
+                            "class",
+                            "by",
+                            "time",
+                            "out-of-order",
+                            "idle-timeout",
+                            "store",
+                            "cache-mb",
+                            UPSTREAM));
             long idleTimeout = Args.optionalMillis(m, "idle-timeout", 30_000, at);
             if (idleTimeout <= 0) {
                 throw new PipelineException(at, "'idle-timeout' must be above 0.");
@@ -66,8 +77,28 @@ final class ProcessStep implements StatefulStep {
                             "process"),
                     Args.optionalMillis(m, "out-of-order", 0, at),
                     idleTimeout,
-                    InputTimes.upstream(m.get(UPSTREAM), at));
+                    InputTimes.upstream(m.get(UPSTREAM), at),
+                    stores(m, at));
             return new ProcessStep(settings, function(m, at), context.clock());
+        }
+
+        private static Supplier<KeyValueStore> stores(Map<String, Object> m, Location at) {
+            String store = m.containsKey("store") ? Args.string(m.get("store"), at, "store") : "memory";
+            int cacheMb = m.containsKey("cache-mb") ? Args.positiveInt(m.get("cache-mb"), at, "cache-mb") : 16;
+            if (store.equals("memory")) {
+                if (m.containsKey("cache-mb")) {
+                    throw new PipelineException(
+                            at, "'cache-mb' goes with 'store: disk'; state in memory has no cache.");
+                }
+                return MemoryStore::new;
+            }
+            if (store.equals("disk")) {
+                return () -> new DiskStore(cacheMb);
+            }
+            throw new PipelineException(
+                    at,
+                    "'store' must be memory (state on the heap) or disk (state in a file, with 'cache-mb' of it in"
+                            + " memory); got '" + store + "'.");
         }
 
         private static KeyedFunction function(Map<String, Object> m, Location at) {
@@ -102,15 +133,21 @@ final class ProcessStep implements StatefulStep {
         }
     }
 
+    /** @param stores makes the store of one partition's state: on the heap, or on disk with a page cache */
     record Settings(
-            List<String> by, EventTime time, long outOfOrderMs, long idleTimeoutMs, List<TopicPartition> upstream) {}
+            List<String> by,
+            EventTime time,
+            long outOfOrderMs,
+            long idleTimeoutMs,
+            List<TopicPartition> upstream,
+            Supplier<KeyValueStore> stores) {}
 
     private final Settings settings;
     private final KeyedFunction function;
     private final Clock clock;
     private final GroupKey key;
     private final InputTimes times;
-    private final KeyedStateBackend states = new KeyedStateBackend(MemoryStore::new);
+    private final KeyedStateBackend states;
     private final Map<TopicPartition, TimerQueue> timers = new HashMap<>();
     private final Context context = new Context();
 
@@ -120,6 +157,12 @@ final class ProcessStep implements StatefulStep {
         this.clock = clock;
         this.key = new GroupKey(settings.by());
         this.times = new InputTimes(settings.upstream(), settings.outOfOrderMs(), settings.idleTimeoutMs());
+        this.states = new KeyedStateBackend(settings.stores());
+    }
+
+    @Override
+    public void close() {
+        states.close();
     }
 
     /** The fields state is kept by, or null for the event key. */

@@ -24,8 +24,9 @@ import java.util.Random;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Keyed functions with state and timers in running pipelines, across a stop and a restart. */
 class ProcessPipelineTest {
@@ -54,21 +55,23 @@ class ProcessPipelineTest {
                 .withCheckpointInterval(200);
     }
 
-    @Test
-    void shouldKeepStateAndTimersPerKeyAcrossARestartAsABatchComputationWould() throws Exception {
+    @ParameterizedTest(name = "state on disk: {0}")
+    @ValueSource(booleans = {false, true})
+    void shouldKeepStateAndTimersPerKeyAcrossARestartAsABatchComputationWould(boolean onDisk) throws Exception {
+        KeyedProcess process = KeyedProcess.of(ClicksPerMinute::new)
+                .by("user")
+                .time("ts")
+                .outOfOrder("30s")
+                .idleTimeout("2s");
+        if (onDisk) {
+            process.onDisk(1);
+        }
         PipelineSpec spec = Pipeline.named("p")
                 .topic("clicks", 3)
                 .topic("per-minute", 1)
                 .stage(
                         "count",
-                        s -> s.from("clicks")
-                                .parse("json")
-                                .process(KeyedProcess.of(ClicksPerMinute::new)
-                                        .by("user")
-                                        .time("ts")
-                                        .outOfOrder("30s")
-                                        .idleTimeout("2s"))
-                                .to("per-minute"))
+                        s -> s.from("clicks").parse("json").process(process).to("per-minute"))
                 .build();
         Random random = new Random(3);
         List<Map<String, Object>> clicks = new ArrayList<>();

@@ -71,6 +71,12 @@ public final class KeyedStateBackend implements StateStores {
         changed.remove(partition);
     }
 
+    /** Closes every partition's store. */
+    public void close() {
+        new ArrayList<>(stores.keySet()).forEach(this::drop);
+        store = null;
+    }
+
     /** The entries changed since the last call, with their values now. */
     public List<Entry> takeChanges(TopicPartition partition) {
         Set<String> keys = changed.put(partition, new LinkedHashSet<>());
