@@ -1,13 +1,10 @@
 package dev.sluice.stream.state.internal;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.broker.TopicPartition;
 import dev.sluice.stream.json.Json;
 import dev.sluice.stream.state.MapState;
 import dev.sluice.stream.state.StateStores;
 import dev.sluice.stream.state.ValueState;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -31,7 +28,6 @@ public final class KeyedStateBackend implements StateStores {
     public record Entry(String key, byte[] value) {}
 
     private final Supplier<KeyValueStore> newStore;
-    private final ObjectMapper mapper = Json.mapper();
     private final Map<TopicPartition, KeyValueStore> stores = new HashMap<>();
     private final Map<TopicPartition, Set<String>> changed = new HashMap<>();
     private final Map<String, Boolean> names = new HashMap<>();
@@ -160,20 +156,34 @@ public final class KeyedStateBackend implements StateStores {
     @Override
     public <T> ValueState<T> value(String name, Class<T> type) {
         declare(name, false);
+        ValueCodec<T> codec = new ValueCodec<>(type);
         return new ValueState<>() {
+            /** The store key of the current key's value, made once per key. */
+            private String lastKey;
+
+            private String storeKey;
+
+            private String storeKey() {
+                if (key != lastKey) { // the same key object: the same store key
+                    lastKey = key;
+                    storeKey = name + SEP + key;
+                }
+                return storeKey;
+            }
+
             @Override
             public T value() {
-                return decode(current().get(name + SEP + key), type);
+                return codec.read(current().get(storeKey()));
             }
 
             @Override
             public void update(T value) {
-                write(name + SEP + key, value);
+                write(storeKey(), value == null ? null : codec.write(value));
             }
 
             @Override
             public void clear() {
-                write(name + SEP + key, null);
+                write(storeKey(), null);
             }
         };
     }
@@ -181,6 +191,7 @@ public final class KeyedStateBackend implements StateStores {
     @Override
     public <V> MapState<V> map(String name, Class<V> type) {
         declare(name, true);
+        ValueCodec<V> codec = new ValueCodec<>(type);
         return new MapState<>() {
             private String prefix() {
                 return name + SEP + key + SEP;
@@ -188,12 +199,12 @@ public final class KeyedStateBackend implements StateStores {
 
             @Override
             public V get(String entry) {
-                return decode(current().get(prefix() + entry), type);
+                return codec.read(current().get(prefix() + entry));
             }
 
             @Override
             public void put(String entry, V value) {
-                write(prefix() + entry, value);
+                write(prefix() + entry, value == null ? null : codec.write(value));
             }
 
             @Override
@@ -210,7 +221,7 @@ public final class KeyedStateBackend implements StateStores {
             public Map<String, V> entries() {
                 Map<String, V> out = new LinkedHashMap<>();
                 String prefix = prefix();
-                current().scan(prefix, (k, v) -> out.put(k.substring(prefix.length()), decode(v, type)));
+                current().scan(prefix, (k, v) -> out.put(k.substring(prefix.length()), codec.read(v)));
                 return out;
             }
 
@@ -246,30 +257,14 @@ public final class KeyedStateBackend implements StateStores {
         return store;
     }
 
-    private void write(String storeKey, Object value) {
+    private void write(String storeKey, byte[] value) {
         KeyValueStore s = current();
         if (value == null) {
             s.delete(storeKey);
         } else {
-            try {
-                s.put(storeKey, mapper.writeValueAsBytes(value));
-            } catch (IOException e) {
-                throw new UncheckedIOException(
-                        "cannot store " + value.getClass().getName() + " as JSON", e);
-            }
+            s.put(storeKey, value);
         }
         dirty.add(storeKey);
-    }
-
-    private <T> T decode(byte[] value, Class<T> type) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            return mapper.readValue(value, type);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read a state value as " + type.getName(), e);
-        }
     }
 
     /** Hands every entry to {@code sink} as the changelog holds it. */
