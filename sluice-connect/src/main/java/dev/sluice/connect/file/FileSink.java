@@ -8,6 +8,7 @@ import dev.sluice.stream.connector.ConnectorContext;
 import dev.sluice.stream.connector.Sink;
 import dev.sluice.stream.connector.SinkConnector;
 import dev.sluice.stream.connector.SinkException;
+import dev.sluice.stream.connector.TransactionalSink;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
@@ -53,6 +54,24 @@ public final class FileSink implements SinkConnector {
         long rollMs = config.durationMillis("roll-every", 3_600_000);
         boolean fsync = config.bool("fsync", false);
         return new Writer(dir, context.name() + "-" + context.task(), rollBytes, rollMs, fsync);
+    }
+
+    @Override
+    public boolean supportsExactlyOnce() {
+        return true;
+    }
+
+    @Override
+    public TransactionalSink createExactlyOnce(Config config, ConnectorContext context) {
+        for (String key : List.of("roll-size", "roll-every", "fsync")) {
+            if (config.has(key)) {
+                throw config.error(
+                        key,
+                        "an exactly-once file sink cuts a file per input partition at each commit (every"
+                                + " --checkpoint-interval) and forces it to disk; remove '" + key + "'");
+            }
+        }
+        return new TwoPhaseFiles(context.resolve(config.string("path")), context.name());
     }
 
     static final class Writer implements Sink {

@@ -24,4 +24,18 @@ public interface SinkConnector {
      * @throws dev.sluice.stream.spec.PipelineException for bad settings
      */
     Sink create(Config config, ConnectorContext context);
+
+    /** Whether {@link #createExactlyOnce} works: the sink can publish its output together with the input offsets. */
+    default boolean supportsExactlyOnce() {
+        return false;
+    }
+
+    /**
+     * Builds a sink for a stage with {@code guarantee: exactly-once}.
+     *
+     * @throws UnsupportedOperationException unless {@link #supportsExactlyOnce()}
+     */
+    default TransactionalSink createExactlyOnce(Config config, ConnectorContext context) {
+        throw new UnsupportedOperationException(type() + " sinks cannot publish exactly once");
+    }
 }

@@ -83,10 +83,7 @@ public final class PipelineRun implements AutoCloseable {
                 continue;
             }
             if (stage.isSink()) {
-                throw new dev.sluice.stream.spec.PipelineException(
-                        stage.location(),
-                        "sink '" + stage.name() + "': exactly-once works from topic to topic; for a table, write"
-                                + " with mode: upsert and a key, so a batch delivered again changes nothing.");
+                continue; // checked with its connector: a sink publishes exactly once by itself, on any broker
             }
             if (!broker.supportsTransactions()) {
                 throw new dev.sluice.stream.spec.PipelineException(
@@ -132,7 +129,8 @@ public final class PipelineRun implements AutoCloseable {
                         options.clock(),
                         supervisor,
                         stepContext,
-                        checkpointing);
+                        checkpointing,
+                        options.checkpointIntervalMs());
                 stages.add(task);
                 stageThreads.add(thread(task, "sluice-" + s.spec().name() + "-" + i));
             }
@@ -155,8 +153,10 @@ public final class PipelineRun implements AutoCloseable {
      * member the group has moved on from.
      */
     private Delivery delivery(PipelinePlan.StagePlan s, int task, Consumer consumer, Metrics m) {
-        if (!s.spec().exactlyOnce()) {
-            return new AtLeastOnceDelivery(producer, consumer, m, s.changelogTopic() == null);
+        if (s.sink() != null || !s.spec().exactlyOnce()) {
+            // a sink that publishes exactly once commits the offsets itself, between preparing and publishing
+            boolean commitEachBatch = s.changelogTopic() == null && !s.spec().exactlyOnce();
+            return new AtLeastOnceDelivery(producer, consumer, m, commitEachBatch);
         }
         String id = plan.spec().name() + "." + s.spec().name() + "-" + task;
         return new ExactlyOnceDelivery(broker.transactionalProducer(id), consumer, m);

@@ -165,8 +165,15 @@ public final class PipelineValidator {
                     st.location());
             if (st.output() instanceof Output.ToSink sink) {
                 SinkConnector connector = connectors.sink(sink.type(), st.location());
+                if (st.exactlyOnce()) {
+                    exactlyOnceSink(st, connector, stateful);
+                }
                 Config config = Config.check("sink " + st.name(), sink.config(), connector.keys(), st.location());
-                connector.create(config, context);
+                if (st.exactlyOnce()) { // checks values; opens nothing
+                    connector.createExactlyOnce(config, context);
+                } else {
+                    connector.create(config, context);
+                }
                 int tasks = Math.min(parallelism, connector.maxParallelism());
                 stages.add(new PipelinePlan.StagePlan(
                         st, group, tasks, null, dlq, connector, config, context, changelog, inputs));
@@ -186,6 +193,22 @@ public final class PipelineValidator {
         List<TopicSpec> allTopics = new ArrayList<>(topics.values());
         allTopics.addAll(deadLetterTopics);
         return new PipelinePlan(spec, allTopics, sources, stages, stepContext);
+    }
+
+    private static void exactlyOnceSink(StageSpec st, SinkConnector connector, boolean stateful) {
+        if (!connector.supportsExactlyOnce()) {
+            throw new PipelineException(
+                    st.location(),
+                    "sink '" + st.name() + "': " + connector.type() + " sinks cannot publish exactly once (file sinks"
+                            + " can); for a table, write with mode: upsert and a key, so a batch delivered again"
+                            + " changes nothing.");
+        }
+        if (stateful) {
+            throw new PipelineException(
+                    st.location(),
+                    "sink '" + st.name() + "': an exactly-once sink cannot have a window, stream join or process step"
+                            + " yet; send the results to a topic in a stage, and let the sink read that topic.");
+        }
     }
 
     static void topic(Map<String, TopicSpec> topics, String name, Location at, String key) {

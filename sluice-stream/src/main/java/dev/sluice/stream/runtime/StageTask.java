@@ -11,6 +11,7 @@ import dev.sluice.broker.WakeupException;
 import dev.sluice.stream.StreamRecord;
 import dev.sluice.stream.connector.Sink;
 import dev.sluice.stream.connector.SinkException;
+import dev.sluice.stream.connector.TransactionalSink;
 import dev.sluice.stream.spec.StepSpec;
 import dev.sluice.stream.step.LateEventException;
 import dev.sluice.stream.step.StatefulStep;
@@ -47,6 +48,8 @@ final class StageTask implements Runnable {
     private final StepContext stepContext;
     /** Where and how often the state of its steps is checkpointed, or null for a stage without state. */
     private final CheckpointSettings checkpointing;
+    /** How often an exactly-once sink publishes (the checkpoint interval). */
+    private final long publishIntervalMs;
 
     private StateCheckpoints checkpoints;
     /** A batch was left half-delivered (the task was stopped): its state must not be checkpointed. */
@@ -67,6 +70,8 @@ final class StageTask implements Runnable {
     private final ConcurrentLinkedQueue<Runnable> queries = new ConcurrentLinkedQueue<>();
 
     private final List<StreamRecord> outputs = new ArrayList<>();
+    /** For a sink that publishes exactly once: its two-phase commits. */
+    private SinkPublishing publishing;
     /** The step that is running, so a failure can name it. */
     private int runningStep;
 
@@ -80,7 +85,8 @@ final class StageTask implements Runnable {
             Clock clock,
             TaskSupervisor supervisor,
             StepContext stepContext,
-            CheckpointSettings checkpointing) {
+            CheckpointSettings checkpointing,
+            long publishIntervalMs) {
         this.plan = plan;
         this.index = index;
         this.delivery = delivery;
@@ -91,6 +97,7 @@ final class StageTask implements Runnable {
         this.supervisor = supervisor;
         this.stepContext = stepContext;
         this.checkpointing = checkpointing;
+        this.publishIntervalMs = publishIntervalMs;
     }
 
     /** Reads committed events only, so nothing of an aborted transaction upstream is processed. */
@@ -129,11 +136,17 @@ final class StageTask implements Runnable {
                 if (checkpoints != null && !checkpoints.transactional()) {
                     checkpoints.onBatchBoundary();
                 }
+                if (publishing != null && !unfinished) {
+                    publishing.onBatchBoundary();
+                }
             }
             if (checkpoints != null && !checkpoints.transactional()) {
                 // a clean stop checkpoints everything, so a restart reads nothing again; a stop in the middle of a
                 // batch only lets the checkpoint being written finish
                 checkpoints.checkpointNow(unfinished ? List.of() : consumer.assignment());
+            }
+            if (publishing != null && !unfinished) {
+                publishing.commit(); // a clean stop publishes everything written
             }
         } catch (WakeupException e) {
             // stop() woke a blocked poll: nothing half-done to commit
@@ -191,7 +204,14 @@ final class StageTask implements Runnable {
                     plan.spec().exactlyOnce());
         }
         if (plan.sink() != null) {
-            sink = plan.sink().create(plan.sinkConfig(), plan.context().forTask(index));
+            if (plan.spec().exactlyOnce()) {
+                TransactionalSink ts = plan.sink()
+                        .createExactlyOnce(plan.sinkConfig(), plan.context().forTask(index));
+                publishing = new SinkPublishing(ts, consumer, clock, publishIntervalMs, metrics);
+                sink = ts;
+            } else {
+                sink = plan.sink().create(plan.sinkConfig(), plan.context().forTask(index));
+            }
             sink.open();
         }
     }
@@ -279,9 +299,25 @@ final class StageTask implements Runnable {
      * Tells the stateful steps which partitions the task reads, as the group assigns and revokes them: an assigned
      * partition's state is restored from its last checkpoint, and a revoked one's is checkpointed before it goes.
      */
+    /** Runs a sink's part of a rebalance; a sink that fails there stops the task (the next owner recovers). */
+    private static void settle(SinkAction action) {
+        try {
+            action.run();
+        } catch (SinkException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    private interface SinkAction {
+        void run() throws SinkException;
+    }
+
     private final class StatefulPartitions implements RebalanceListener {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (publishing != null) {
+                settle(() -> publishing.onAssigned(partitions));
+            }
             stateful.forEach(s -> s.onAssigned(partitions, clock.millis()));
             if (checkpoints != null) {
                 checkpoints.restore(partitions);
@@ -290,6 +326,9 @@ final class StageTask implements Runnable {
 
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            if (publishing != null && !unfinished) {
+                settle(publishing::commit); // what was written for these partitions is published before they move
+            }
             if (checkpoints != null && !checkpoints.transactional()) {
                 checkpoints.checkpointNow(unfinished ? List.of() : partitions);
             }

@@ -40,7 +40,8 @@ public final class PipelineYaml {
     private static final List<String> SOURCE = List.of("name", "type", "to");
     private static final List<String> STAGE =
             List.of("name", "from", "steps", "to", "dead-letter", "parallelism", "guarantee");
-    private static final List<String> SINK = List.of("name", "from", "type", "steps", "dead-letter", "parallelism");
+    private static final List<String> SINK =
+            List.of("name", "from", "type", "steps", "dead-letter", "parallelism", "guarantee");
     private static final Map<String, String> TOPIC_ALIASES = Map.of(
             "retention",
             "retention.ms",
@@ -228,7 +229,7 @@ public final class PipelineYaml {
         int parallelism = m.containsKey("parallelism")
                 ? nodes.integer(m.get("parallelism").getValueNode(), "'parallelism'")
                 : 0;
-        boolean exactlyOnce = !sink && m.containsKey("guarantee") && guarantee(m.get("guarantee"), name);
+        boolean exactlyOnce = m.containsKey("guarantee") && guarantee(m.get("guarantee"), name);
         Output output;
         if (sink) {
             String type = required(m, "type", at, "sink '" + name + "'");

@@ -1,0 +1,223 @@
+package dev.sluice.connect.file;
+
+import dev.sluice.broker.ConsumedEvent;
+import dev.sluice.broker.TopicPartition;
+import dev.sluice.stream.StreamRecord;
+import dev.sluice.stream.connector.SinkException;
+import dev.sluice.stream.connector.TransactionalSink;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The file sink with {@code guarantee: exactly-once}: JSON lines files published in two phases, one file per input
+ * partition and commit. Events are appended to {@code .in-progress/<sink>-<topic>-<partition>-<first>.jsonl}; at a
+ * commit each file is forced to disk and moved to {@code .pending/<sink>-<topic>-<partition>-<first>-<last>.jsonl}
+ * (first and last input offset in it), the runtime commits the input offsets, and the files are moved into the
+ * directory. A reader of the directory never sees a partial file. On getting a partition, a pending file whose last
+ * offset the group committed is published (the crash came after the commit), and every other file of the partition is
+ * deleted (its events are read again). Used by one task's thread.
+ */
+final class TwoPhaseFiles implements TransactionalSink {
+    private static final String SUFFIX = ".jsonl";
+
+    private final Path dir;
+    private final Path inProgress;
+    private final Path pending;
+    private final String prefix;
+    private final Map<TopicPartition, Part> open = new HashMap<>();
+    private final List<Path> prepared = new ArrayList<>();
+
+    /** One input partition's file being written. */
+    private static final class Part {
+        final Path file;
+        final FileChannel channel;
+        final OutputStream out;
+        final long first;
+        long last;
+
+        Part(Path file, long first) throws IOException {
+            this.file = file;
+            this.channel = FileChannel.open(
+                    file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+            this.out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
+            this.first = first;
+            this.last = first;
+        }
+    }
+
+    TwoPhaseFiles(Path dir, String sinkName) {
+        this.dir = dir;
+        this.inProgress = dir.resolve(".in-progress");
+        this.pending = dir.resolve(".pending");
+        this.prefix = sinkName + "-";
+    }
+
+    @Override
+    public void open() throws IOException {
+        Files.createDirectories(inProgress);
+        Files.createDirectories(pending);
+    }
+
+    @Override
+    public void write(List<StreamRecord> records) throws SinkException {
+        for (StreamRecord r : records) { // refused as a whole, before anything is written
+            if (r.origin() == null) {
+                throw SinkException.rejected(
+                        "an exactly-once file sink writes events read from a topic, and this one was made by a step;"
+                                + " send the results to a topic first",
+                        null);
+            }
+        }
+        try {
+            for (StreamRecord r : records) {
+                ConsumedEvent origin = r.origin();
+                Part part = open.get(origin.topicPartition());
+                if (part == null) {
+                    part = new Part(
+                            inProgress.resolve(prefix + origin.topic() + "-" + origin.partition() + "-"
+                                    + origin.offset() + SUFFIX),
+                            origin.offset());
+                    open.put(origin.topicPartition(), part);
+                }
+                byte[] v = r.valueBytes();
+                if (v != null) {
+                    part.out.write(v);
+                }
+                part.out.write('\n');
+                part.last = Math.max(part.last, origin.offset());
+            }
+        } catch (IOException e) {
+            // part of the batch may be in the files: writing it again would repeat it, so the task stops, and the
+            // next start throws these files away and reads the events again from the last commit
+            throw new UncheckedIOException("cannot write to " + inProgress + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void prepare() throws SinkException {
+        try {
+            for (Iterator<Map.Entry<TopicPartition, Part>> it = open.entrySet().iterator(); it.hasNext(); ) {
+                Map.Entry<TopicPartition, Part> e = it.next();
+                Part part = e.getValue();
+                part.out.flush();
+                part.channel.force(true);
+                part.out.close();
+                Path target = pending.resolve(prefix + e.getKey().topic() + "-"
+                        + e.getKey().partition() + "-" + part.first + "-" + part.last + SUFFIX);
+                Files.move(part.file, target, StandardCopyOption.ATOMIC_MOVE);
+                prepared.add(target);
+                it.remove();
+            }
+            forceDirectory(pending);
+        } catch (IOException e) {
+            throw SinkException.retriable("cannot prepare files in " + pending + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void publish() throws SinkException {
+        try {
+            for (Path file : prepared) {
+                if (Files.exists(file)) {
+                    Files.move(file, dir.resolve(file.getFileName()), StandardCopyOption.ATOMIC_MOVE);
+                }
+            }
+            prepared.clear();
+            forceDirectory(dir);
+        } catch (IOException e) {
+            throw SinkException.retriable("cannot publish files into " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void recover(Map<TopicPartition, Long> committed) throws SinkException {
+        try {
+            for (TopicPartition p : committed.keySet()) {
+                Part stale = open.remove(p);
+                if (stale != null) {
+                    stale.out.close();
+                }
+            }
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(pending, prefix + "*" + SUFFIX)) {
+                for (Path file : files) {
+                    FileName name = FileName.parse(file, prefix, 2);
+                    if (name == null || !committed.containsKey(name.partition())) {
+                        continue; // another task's partition
+                    }
+                    Long offset = committed.get(name.partition());
+                    if (offset != null && offset > name.last()) {
+                        Files.move(file, dir.resolve(file.getFileName()), StandardCopyOption.ATOMIC_MOVE);
+                    } else {
+                        Files.delete(file);
+                    }
+                }
+            }
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(inProgress, prefix + "*" + SUFFIX)) {
+                for (Path file : files) {
+                    FileName name = FileName.parse(file, prefix, 1);
+                    if (name != null && committed.containsKey(name.partition())) {
+                        Files.delete(file);
+                    }
+                }
+            }
+            forceDirectory(dir);
+        } catch (IOException e) {
+            throw SinkException.retriable("cannot recover the files in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Makes renames in a directory durable. */
+    private static void forceDirectory(Path directory) throws IOException {
+        try (FileChannel c = FileChannel.open(directory, StandardOpenOption.READ)) {
+            c.force(true);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Part part : open.values()) {
+            try {
+                part.out.close();
+            } catch (IOException e) {
+                // an unpublished file: the next owner of its partition deletes it
+            }
+        }
+        open.clear();
+    }
+
+    /** The partition and last offset a file's name holds: {@code <sink>-<topic>-<partition>-<first>[-<last>].jsonl}. */
+    private record FileName(TopicPartition partition, long last) {
+        /** @param offsets how many offsets end the name (1 in progress, 2 pending); null for another kind of name */
+        static FileName parse(Path file, String prefix, int offsets) {
+            String name = file.getFileName().toString();
+            String[] parts = name.substring(prefix.length(), name.length() - SUFFIX.length())
+                    .split("-");
+            int numbers = offsets + 1;
+            if (parts.length <= numbers) {
+                return null;
+            }
+            try {
+                int partition = Integer.parseInt(parts[parts.length - numbers]);
+                long last = Long.parseLong(parts[parts.length - 1]);
+                String topic = String.join("-", java.util.Arrays.copyOf(parts, parts.length - numbers));
+                return new FileName(new TopicPartition(topic, partition), last);
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package dev.sluice.connect.file;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sluice.broker.ConsumedEvent;
+import dev.sluice.broker.TopicPartition;
+import dev.sluice.stream.StreamRecord;
+import dev.sluice.stream.connector.SinkException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The two phases of exactly-once files, and what a restart makes of each moment a crash can come at. */
+class TwoPhaseFilesTest {
+    private static final TopicPartition P0 = new TopicPartition("orders", 0);
+    private static final TopicPartition P1 = new TopicPartition("orders", 1);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldPublishOneFilePerPartitionOnlyAfterTheCommit() throws Exception {
+        try (TwoPhaseFiles files = new TwoPhaseFiles(dir, "lake")) {
+            files.open();
+            files.write(List.of(event(P0, 10), event(P1, 3), event(P0, 11)));
+            assertThat(published()).isEmpty();
+            files.prepare();
+            assertThat(published()).isEmpty(); // prepared, not yet committed
+            files.publish();
+            assertThat(published()).containsExactly("lake-orders-0-10-11.jsonl", "lake-orders-1-3-3.jsonl");
+            assertThat(Files.readAllLines(dir.resolve("lake-orders-0-10-11.jsonl")))
+                    .containsExactly("{\"offset\":10}", "{\"offset\":11}");
+        }
+    }
+
+    @Test
+    void shouldOnRestartPublishWhatWasCommittedAndDeleteWhatWasNot() throws Exception {
+        try (TwoPhaseFiles crashed = new TwoPhaseFiles(dir, "lake")) {
+            crashed.open();
+            crashed.write(List.of(event(P0, 10), event(P1, 3)));
+            crashed.prepare(); // crash after preparing: P0's commit went through, P1's did not
+            crashed.write(List.of(event(P0, 12))); // and an unprepared file
+        }
+        Map<TopicPartition, Long> committed = new HashMap<>();
+        committed.put(P0, 12L);
+        committed.put(P1, 3L); // offset 3 is read again
+        try (TwoPhaseFiles restarted = new TwoPhaseFiles(dir, "lake")) {
+            restarted.open();
+            restarted.recover(committed);
+            assertThat(published()).containsExactly("lake-orders-0-10-10.jsonl");
+            assertThat(hidden()).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldLeaveOtherTasksPartitionsAlone() throws Exception {
+        try (TwoPhaseFiles other = new TwoPhaseFiles(dir, "lake")) {
+            other.open();
+            other.write(List.of(event(P1, 3)));
+            other.prepare();
+        }
+        try (TwoPhaseFiles restarted = new TwoPhaseFiles(dir, "lake")) {
+            restarted.open();
+            restarted.recover(Map.of(P0, 0L));
+            assertThat(hidden()).containsExactly(".pending/lake-orders-1-3-3.jsonl");
+        }
+    }
+
+    @Test
+    void shouldRefuseAWholeBatchWithAnEventThatWasNotReadFromATopic() throws Exception {
+        try (TwoPhaseFiles files = new TwoPhaseFiles(dir, "lake")) {
+            files.open();
+            StreamRecord made = StreamRecord.ofFields(Map.of("n", 1), 0);
+            assertThatThrownBy(() -> files.write(List.of(event(P0, 1), made)))
+                    .isInstanceOf(SinkException.class)
+                    .hasMessageContaining("send the results to a topic first");
+            files.prepare();
+            files.publish();
+            assertThat(published()).isEmpty(); // nothing of the refused batch was written
+        }
+    }
+
+    private static StreamRecord event(TopicPartition p, long offset) {
+        return StreamRecord.of(new ConsumedEvent(
+                p.topic(),
+                p.partition(),
+                offset,
+                0,
+                null,
+                ("{\"offset\":" + offset + "}").getBytes(StandardCharsets.UTF_8),
+                List.of()));
+    }
+
+    private List<String> published() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(Files::isRegularFile)
+                    .map(f -> f.getFileName().toString())
+                    .sorted()
+                    .toList();
+        }
+    }
+
+    private List<String> hidden() throws IOException {
+        List<String> out = new ArrayList<>();
+        for (String sub : List.of(".in-progress", ".pending")) {
+            try (Stream<Path> files = Files.list(dir.resolve(sub))) {
+                files.forEach(f -> out.add(sub + "/" + f.getFileName()));
+            }
+        }
+        return out;
+    }
+}

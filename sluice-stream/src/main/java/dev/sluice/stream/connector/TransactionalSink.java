@@ -1,0 +1,24 @@
+package dev.sluice.stream.connector;
+
+import dev.sluice.broker.TopicPartition;
+import java.util.Map;
+
+/**
+ * A sink that takes part in committing the input offsets, for exactly-once output (two-phase): what it writes stays
+ * aside until {@link #prepare} makes it durable and names it by the input offsets it holds; the runtime then commits
+ * the offsets, and {@link #publish} makes it visible. After a crash, {@link #recover} publishes what was prepared and
+ * committed, and throws away the rest, whose events are read again. Used by the task's thread.
+ */
+public interface TransactionalSink extends Sink {
+    /** Makes everything written so far durable and ready to publish. */
+    void prepare() throws SinkException;
+
+    /** Publishes what was prepared, once the offsets of its events are committed. */
+    void publish() throws SinkException;
+
+    /**
+     * When the task gets these input partitions (with the group's committed offsets, or none): publishes what a
+     * previous owner prepared and committed, and removes what it wrote or prepared but did not commit.
+     */
+    void recover(Map<TopicPartition, Long> committed) throws SinkException;
+}
