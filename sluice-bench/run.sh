@@ -6,7 +6,7 @@
 #   sluice-bench/run.sh compare-kafka-stage [EVENTS [ROUNDS]]  a stage on Kafka: Sluice vs hand-written loop vs Kafka Streams
 #     options: --records N --value-bytes B --partitions P --fsync-records N --rates 10000,100000 --seconds S
 #   sluice-bench/run.sh compare-windows [EVENTS [KEYS [ROUNDS]]]  a windowed count in-process: Sluice vs Flink vs Kafka Streams
-#     (defaults 10000000 1000000 3; JAVA_OPTS passes e.g. -Dflink.parallelism=2 -Dwindows.engines=sluice,flink
+#     (defaults 10000000 1000000 3; JAVA_OPTS passes e.g. -Dflink.parallelism=2 -Dwindows.engines=sluice,sluice2,flink
 #     -Dwindows.streams.emit=suppress -Dwindows.warmup=0)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

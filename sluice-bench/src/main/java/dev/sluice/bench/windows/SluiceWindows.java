@@ -1,11 +1,13 @@
 package dev.sluice.bench.windows;
 
+import dev.sluice.broker.KeyPartitioner;
 import dev.sluice.stream.StreamRecord;
 import dev.sluice.stream.spec.Location;
 import dev.sluice.stream.spec.StepSpec;
 import dev.sluice.stream.step.StatefulStep;
 import dev.sluice.stream.step.StepContext;
 import dev.sluice.stream.step.Steps;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
@@ -14,8 +16,11 @@ import java.util.function.Consumer;
 /**
  * Sluice's {@code window} step, created and driven through its public API as a stage task drives it: every event goes
  * through {@code apply} as a record with the fields {@code user} and {@code ts}, and {@code onTime} runs every
- * {@link #TIMER_EVERY} events (that is when windows close) and once after the last event. The step runs on the calling
- * thread; no broker, no changelog (no checkpoint is taken).
+ * {@link #TIMER_EVERY} events (that is when windows close) and once after the last event. No broker, no changelog (no
+ * checkpoint is taken). With one task the step runs on the calling thread; with more, the events are split by key as
+ * the key partitioner splits a topic into partitions (outside the timed part: producers and the broker do that before
+ * a stage reads them), and each partition's events go through a step of their own on a thread of their own, as the
+ * tasks of a stage do.
  */
 final class SluiceWindows implements WindowEngine {
     /** Events between two calls of {@code onTime}, as a task calls it after each poll. */
@@ -33,38 +38,93 @@ final class SluiceWindows implements WindowEngine {
             "aggregate",
             Map.of("n", "count()"));
 
+    private final int tasks;
+
+    SluiceWindows(int tasks) {
+        this.tasks = tasks;
+    }
+
     @Override
     public String name() {
-        return "Sluice";
+        return tasks == 1 ? "Sluice" : "Sluice x" + tasks;
     }
 
     @Override
     public String describe() {
-        return "window step through Steps.create/apply/onTime on the calling thread (onTime every " + TIMER_EVERY
-                + " events); timed: feeding every event and the last onTime";
+        return "window step through Steps.create/apply/onTime (onTime every " + TIMER_EVERY + " events), "
+                + (tasks == 1
+                        ? "on the calling thread"
+                        : tasks + " tasks on " + tasks + " threads, events split by key partition beforehand")
+                + "; timed: feeding every event and the last onTime";
     }
 
     @Override
-    public Run run(WindowEvents events) {
+    public Run run(WindowEvents events) throws InterruptedException {
+        int[][] partitions = split(events);
+        Results[] results = new Results[tasks];
+        Thread[] threads = new Thread[tasks];
+        for (int t = 0; t < tasks; t++) {
+            results[t] = new Results(events.closedBound());
+            int[] mine = partitions[t];
+            Results out = results[t];
+            threads[t] = new Thread(() -> feed(events, mine, out), "window-task-" + t);
+        }
+        long start = System.nanoTime();
+        if (tasks == 1) {
+            threads[0].run();
+        } else {
+            for (Thread t : threads) {
+                t.start();
+            }
+            for (Thread t : threads) {
+                t.join();
+            }
+        }
+        long nanos = System.nanoTime() - start;
+        long count = 0;
+        long sum = 0;
+        for (Results r : results) {
+            count += r.count;
+            sum += r.sum;
+        }
+        return new Run(new WindowTally(count, sum, 0), nanos);
+    }
+
+    /** The indexes of the events of each task, split by the key partitioner (all of them for one task). */
+    private int[][] split(WindowEvents events) {
+        int n = events.size();
+        int[] partitionOf = new int[n];
+        int[] sizes = new int[tasks];
+        for (int i = 0; i < n; i++) {
+            partitionOf[i] =
+                    tasks == 1 ? 0 : KeyPartitioner.partition(events.key(i).getBytes(StandardCharsets.UTF_8), tasks);
+            sizes[partitionOf[i]]++;
+        }
+        int[][] out = new int[tasks][];
+        for (int t = 0; t < tasks; t++) {
+            out[t] = new int[sizes[t]];
+        }
+        int[] filled = new int[tasks];
+        for (int i = 0; i < n; i++) {
+            out[partitionOf[i]][filled[partitionOf[i]]++] = i;
+        }
+        return out;
+    }
+
+    private static void feed(WindowEvents events, int[] indexes, Results results) {
         StatefulStep step = (StatefulStep) Steps.create(
                 new StepSpec("window", WINDOW, Location.DSL),
                 new StepContext(Path.of("."), Clock.systemUTC()).forScope("bench.windows"));
-        Results results = new Results(events.closedBound());
-        int n = events.size();
-        long start = System.nanoTime();
-        for (int i = 0; i < n; i++) {
+        for (int j = 0; j < indexes.length; j++) {
+            int i = indexes[j];
             long time = events.time(i);
             step.apply(StreamRecord.ofFields(Map.of("user", events.key(i), "ts", time), time), results);
-            if ((i + 1) % TIMER_EVERY == 0) {
+            if ((j + 1) % TIMER_EVERY == 0) {
                 step.onTime(System.currentTimeMillis(), results);
             }
         }
-        if (n % TIMER_EVERY != 0) {
-            step.onTime(System.currentTimeMillis(), results);
-        }
-        long nanos = System.nanoTime() - start;
+        step.onTime(System.currentTimeMillis(), results);
         step.close();
-        return new Run(new WindowTally(results.count, results.sum, 0), nanos);
     }
 
     /** Counts the results of closed windows; a result's timestamp is its window's end minus one millisecond. */

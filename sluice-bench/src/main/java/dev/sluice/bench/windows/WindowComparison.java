@@ -23,7 +23,7 @@ import java.util.Map;
  * {@code flink.parallelism} (window tasks of the Flink job, default 1), {@code windows.perMinute} (events per minute
  * of event time, default 1,000,000, or a tenth of the events when there are fewer than 10 million, so that about ten
  * windows close), {@code windows.seed} (default 42), {@code windows.warmup} (events of the warm-up, 0 for none),
- * {@code windows.engines} (default {@code sluice,flink,streams}) and {@code windows.streams.emit} (how Kafka Streams
+ * {@code windows.engines} (default {@code sluice,flink,streams}; {@code sluice2} runs Sluice as two tasks) and {@code windows.streams.emit} (how Kafka Streams
  * emits final results: {@code on-window-close}, the default, or {@code suppress}; see {@link KafkaStreamsWindows.Emit}).
  */
 public final class WindowComparison {
@@ -87,12 +87,14 @@ public final class WindowComparison {
         List<WindowEngine> engines = new ArrayList<>();
         for (String name : chosen) {
             switch (name.trim().toLowerCase(Locale.ROOT)) {
-                case "sluice" -> engines.add(new SluiceWindows());
+                case "sluice" -> engines.add(new SluiceWindows(1));
+                case "sluice2" -> engines.add(new SluiceWindows(2));
                 case "flink" -> engines.add(new FlinkWindows(Integer.getInteger("flink.parallelism", 1)));
                 case "streams" -> engines.add(new KafkaStreamsWindows(streamsEmit()));
                 default ->
                     throw new IllegalArgumentException("Unknown engine '" + name
-                            + "' in windows.engines: use sluice, flink and streams, comma-separated.");
+                            + "' in windows.engines: use sluice, sluice2 (two tasks), flink and streams,"
+                            + " comma-separated.");
             }
         }
         return engines;
@@ -158,6 +160,12 @@ public final class WindowComparison {
                 "Sluice/Flink %.2f  Sluice/Kafka Streams %.2f%n",
                 sluice / medians.getOrDefault("Flink", Double.NaN),
                 sluice / medians.getOrDefault("Kafka Streams", Double.NaN));
+        if (medians.containsKey("Sluice x2")) {
+            System.out.printf(
+                    "Sluice x2/Flink %.2f  Sluice x2/Kafka Streams %.2f%n",
+                    medians.get("Sluice x2") / medians.getOrDefault("Flink", Double.NaN),
+                    medians.get("Sluice x2") / medians.getOrDefault("Kafka Streams", Double.NaN));
+        }
         System.out.printf(
                 "results check: all %d engines produced %s in every round, as computed from the input%n",
                 engines, expected);
