@@ -126,10 +126,14 @@ class KafkaExactlyOnceIT {
                           by: page
                           time: ts
                           out-of-order: 30s
-                          idle-timeout: 3s
+                          idle-timeout: 90s
                           aggregate: {views: count()}
                     to: views
                 """.formatted(kafka.url()));
+        // every by-key partition gets pages (/p3 -> 0, /p0 and /p2 -> 1, /p1 and /p4 -> 2), so no input is idle while
+        // clicks flow; the idle timeout is longer than a restart on Kafka takes (a killed member's session times out
+        // before its partitions move), or an input whose stage before is restarting would be taken for idle and its
+        // clicks come late (this test failed that way with 3 s)
         // event time: one click a second, pages in turn, from a minute a day ago (Kafka refuses results timestamped
         // more than an hour ahead, and deletes those older than a week)
         long base = (System.currentTimeMillis() - 86_400_000L) / 60_000 * 60_000;
