@@ -11,6 +11,7 @@ import dev.sluice.broker.NewTopic;
 import dev.sluice.broker.TopicDescription;
 import dev.sluice.broker.TopicDescription.PartitionInfo;
 import dev.sluice.broker.TopicPartition;
+import dev.sluice.broker.UnknownTopicException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -64,16 +65,21 @@ final class KafkaAdmin implements Admin {
     private void awaitLeaders(String name) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
         while (System.nanoTime() < deadline) {
-            boolean ready = call(
-                    "waiting for the partitions of " + name + " to have leaders",
-                    () -> admin
-                            .describeTopics(List.of(name))
-                            .allTopicNames()
-                            .get(TIMEOUT_S, TimeUnit.SECONDS)
-                            .get(name)
-                            .partitions()
-                            .stream()
-                            .allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+            boolean ready;
+            try {
+                ready = call(
+                        "waiting for the partitions of " + name + " to have leaders",
+                        () -> admin
+                                .describeTopics(List.of(name))
+                                .allTopicNames()
+                                .get(TIMEOUT_S, TimeUnit.SECONDS)
+                                .get(name)
+                                .partitions()
+                                .stream()
+                                .allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+            } catch (UnknownTopicException e) {
+                ready = false; // the broker asked has not heard of the new topic yet
+            }
             if (ready) {
                 return;
             }

@@ -28,6 +28,9 @@ final class ServerProperties {
         p.setProperty("group.initial.rebalance.delay.ms", "0");
         p.setProperty("group.min.session.timeout.ms", "1000");
         p.setProperty("auto.create.topics.enable", "false");
+        // a transaction a killed process left open is aborted within a second of its timeout, not ten (until then it
+        // hides later committed data from read-committed readers, which restores wait for)
+        p.setProperty("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
         // tests write events stamped near the epoch (1970); a retention check would delete them as 7 days old
         p.setProperty("log.retention.check.interval.ms", "3600000");
         return p;

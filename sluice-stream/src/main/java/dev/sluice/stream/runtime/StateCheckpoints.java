@@ -45,6 +45,9 @@ final class StateCheckpoints implements AutoCloseable {
     private final Metrics metrics;
     private final boolean transactional;
     private final ExecutorService writer;
+    /** How long a restore waits for an open transaction to be aborted (several transaction timeouts). */
+    private static final long RESTORE_WAIT_MS = 120_000;
+
     private Future<Map<TopicPartition, Long>> inFlight;
     private long last;
 
@@ -88,8 +91,10 @@ final class StateCheckpoints implements AutoCloseable {
 
     /** Restores newly assigned partitions and moves the consumer to their checkpoints. */
     void restore(Collection<TopicPartition> partitions) {
+        Map<TopicPartition, Long> committed =
+                transactional ? consumer.committed(new java.util.HashSet<>(partitions)) : Map.of();
         for (TopicPartition p : partitions) {
-            Changelog.Restored r = changelog.read(p);
+            Changelog.Restored r = readUpTo(p, committed.get(p));
             List<byte[][]> entries = new ArrayList<>(r.entries().size());
             r.entries().forEach((k, v) -> entries.add(new byte[][] {k.getBytes(StandardCharsets.UTF_8), v}));
             step.restore(
@@ -99,6 +104,47 @@ final class StateCheckpoints implements AutoCloseable {
             }
             if (r.checkpoint() != null) {
                 consumer.seek(p, r.checkpoint().offset());
+            }
+        }
+    }
+
+    /**
+     * Reads a partition's changelog. Exactly once, the group's committed offset was committed in the same transaction
+     * as a checkpoint at that offset, so the changelog must show it; when it shows an older one (or none), a
+     * transaction left open by a killed process hides it (a read-committed reader stops at the first open
+     * transaction, even before committed ones after it), and the read is tried again until the broker has aborted
+     * that transaction (after the producer's transaction timeout). Restoring the older checkpoint instead would lose
+     * or repeat the events in between.
+     */
+    private Changelog.Restored readUpTo(TopicPartition p, Long committedOffset) {
+        long deadline = System.nanoTime() + RESTORE_WAIT_MS * 1_000_000;
+        while (true) {
+            Changelog.Restored r = changelog.read(p);
+            long at = r.checkpoint() == null ? -1 : r.checkpoint().offset();
+            if (committedOffset == null || at >= committedOffset) {
+                metrics.waitingOn.compareAndSet(
+                        "restoring " + p + ": an open transaction hides its latest checkpoint", null);
+                return r;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the changelog " + changelog.topic() + " of " + p + " shows no"
+                        + " checkpoint at the group's committed offset " + committedOffset + " (the latest is at " + at
+                        + ") after " + RESTORE_WAIT_MS / 1000 + " s; a transaction that is still open may hide it");
+            }
+            if (metrics.waitingOn.getAndSet("restoring " + p + ": an open transaction hides its latest checkpoint")
+                    == null) {
+                System.getLogger("dev.sluice.stream")
+                        .log(
+                                System.Logger.Level.INFO,
+                                "restoring " + p + ": the changelog shows a checkpoint at " + at + " but the group"
+                                        + " committed " + committedOffset + "; waiting for an open transaction of a"
+                                        + " stopped process to be aborted");
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while restoring " + p, e);
             }
         }
     }
