@@ -168,11 +168,10 @@ class StageDriverTest {
             d.pipeFrom("payments", "p1", Map.of("order_id", "o1", "ts", "2026-11-26T10:05:00Z"));
             d.pipeFrom("payments", "p2", Map.of("order_id", "o2", "ts", "2026-11-26T10:30:00Z")); // too late to match
             assertThat(d.outputs())
-                    .extracting(
-                            r -> r.fields().get("order_id") + " " + r.fields().get("payment"))
+                    .extracting(r -> r.fields().get("order_id") + " "
+                            + (r.fields().get("payment") instanceof Map<?, ?> p ? p.get("ts") : "null"))
                     .containsExactly(
-                            "o1 {order_id=o1, ts=2026-11-26T10:05:00Z}",
-                            "o2 null"); // let go unmatched once event time passed 10:11
+                            "o1 2026-11-26T10:05:00Z", "o2 null"); // let go unmatched once event time passed 10:11
         }
     }
 
