@@ -9,7 +9,6 @@ import dev.sluice.broker.Producer;
 import dev.sluice.broker.embedded.EmbeddedBroker;
 import dev.sluice.stream.json.Json;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -141,7 +140,7 @@ class JoinKillIT {
                     producer.send((String) s[0], Event.of((String) s[1], Json.writeString(s[3]), 0));
                 }
                 for (int b = 0; b < 3; b++) {
-                    String id = endIdFor(b);
+                    String id = KeyPartitioner.keyFor("end-", b, 3);
                     producer.send(
                             "orders",
                             Event.of(
@@ -153,16 +152,6 @@ class JoinKillIT {
             }
         }
         return expected;
-    }
-
-    /** An order id that the key partitioner puts in this partition of the 3-partition by-key topic. */
-    private static String endIdFor(int partition) {
-        for (int i = 0; ; i++) {
-            String id = "end-" + i;
-            if (KeyPartitioner.partition(id.getBytes(StandardCharsets.UTF_8), 3) == partition) {
-                return id;
-            }
-        }
     }
 
     private long count(String topic) {

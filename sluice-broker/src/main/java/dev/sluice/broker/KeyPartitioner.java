@@ -11,6 +11,22 @@ public final class KeyPartitioner {
         return (murmur2(key) & 0x7fffffff) % partitions;
     }
 
+    /**
+     * The first of {@code prefix0}, {@code prefix1}, ... that lands in this partition: a key to reach one partition
+     * on purpose (an event that moves event time on in every partition, in a test or a backfill).
+     */
+    public static String keyFor(String prefix, int partition, int partitions) {
+        if (partition < 0 || partition >= partitions) {
+            throw new IllegalArgumentException("partition " + partition + " is not one of 0.." + (partitions - 1));
+        }
+        for (int i = 0; ; i++) {
+            String key = prefix + i;
+            if (partition(key.getBytes(java.nio.charset.StandardCharsets.UTF_8), partitions) == partition) {
+                return key;
+            }
+        }
+    }
+
     /** The 32-bit murmur2 hash with Kafka's seed. */
     public static int murmur2(byte[] data) {
         final int m = 0x5bd1e995;

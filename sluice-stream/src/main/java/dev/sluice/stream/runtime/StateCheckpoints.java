@@ -46,7 +46,7 @@ final class StateCheckpoints implements AutoCloseable {
     private final boolean transactional;
     private final ExecutorService writer;
     /** How long a restore waits for an open transaction to be aborted (several transaction timeouts). */
-    private static final long RESTORE_WAIT_MS = 120_000;
+    private static final long RESTORE_WAIT_MS = 60_000;
 
     private Future<Map<TopicPartition, Long>> inFlight;
     private long last;

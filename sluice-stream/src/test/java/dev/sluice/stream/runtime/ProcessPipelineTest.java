@@ -13,7 +13,6 @@ import dev.sluice.stream.Pipeline;
 import dev.sluice.stream.json.Json;
 import dev.sluice.stream.spec.PipelineSpec;
 import dev.sluice.stream.state.ClicksPerMinute;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -111,7 +110,11 @@ class ProcessPipelineTest {
             for (int b = 0; b < 3; b++) { // event time far ahead in every by-key partition
                 producer.send(
                         "clicks",
-                        Event.of("end", Json.writeString(Map.of("user", userFor(b), "ts", T0 + 600 * MINUTE)), 0));
+                        Event.of(
+                                "end",
+                                Json.writeString(
+                                        Map.of("user", KeyPartitioner.keyFor("end-", b, 3), "ts", T0 + 600 * MINUTE)),
+                                0));
             }
             producer.flush();
             await().atMost(Duration.ofSeconds(60)).until(() -> results().size() >= expected.size());
@@ -131,15 +134,5 @@ class ProcessPipelineTest {
             }
         }
         return out;
-    }
-
-    /** A user name that the key partitioner puts in this partition of the 3-partition by-key topic. */
-    private static String userFor(int partition) {
-        for (int i = 0; ; i++) {
-            String user = "end-" + i;
-            if (KeyPartitioner.partition(user.getBytes(StandardCharsets.UTF_8), 3) == partition) {
-                return user;
-            }
-        }
     }
 }

@@ -14,7 +14,6 @@ import dev.sluice.stream.Pipeline;
 import dev.sluice.stream.json.Json;
 import dev.sluice.stream.spec.PipelineException;
 import dev.sluice.stream.spec.PipelineSpec;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -120,7 +119,8 @@ class StreamJoinPipelineTest {
                         "orders",
                         Event.of(
                                 "end",
-                                Json.writeString(Map.of("order_id", orderIdFor(b, 3), "ts", T0 + 24 * 60 * MINUTE)),
+                                Json.writeString(Map.of(
+                                        "order_id", KeyPartitioner.keyFor("end-", b, 3), "ts", T0 + 24 * 60 * MINUTE)),
                                 0));
             }
             await().atMost(Duration.ofSeconds(60))
@@ -156,7 +156,8 @@ class StreamJoinPipelineTest {
             producer.send(
                     "payments", Event.of("p1", "{\"payment_id\":\"p1\",\"order_id\":\"o1\",\"ts\":" + T0 + "}", 0));
             for (int b = 0; b < 3; b++) {
-                producer.send("orders", Event.of("end", order(orderIdFor(b, 3), T0 + 60 * MINUTE), 0));
+                producer.send(
+                        "orders", Event.of("end", order(KeyPartitioner.keyFor("end-", b, 3), T0 + 60 * MINUTE), 0));
             }
             await().atMost(Duration.ofSeconds(30)).until(() -> !readAll("paid").isEmpty());
             // o2 is let go once event time passes it (the inputs go idle), and nothing comes out for it
@@ -198,16 +199,6 @@ class StreamJoinPipelineTest {
 
     private static String order(String id, long ts) {
         return Json.writeString(Map.of("order_id", id, "customer", "c1", "ts", ts));
-    }
-
-    /** An order id that the key partitioner puts in this partition. */
-    private static String orderIdFor(int partition, int partitions) {
-        for (int i = 0; ; i++) {
-            String id = "end-" + i;
-            if (KeyPartitioner.partition(id.getBytes(StandardCharsets.UTF_8), partitions) == partition) {
-                return id;
-            }
-        }
     }
 
     private List<ConsumedEvent> readAll(String topic) {

@@ -109,10 +109,10 @@ class WindowPipelineTest {
                         producer.send(
                                 "clicks",
                                 event(
-                                        keyFor(p, 3),
+                                        KeyPartitioner.keyFor("key-", p, 3),
                                         Map.of(
                                                 "page",
-                                                pageFor(byKey, 3),
+                                                KeyPartitioner.keyFor("/end-", byKey, 3),
                                                 "user",
                                                 "x",
                                                 "ts",
@@ -193,7 +193,7 @@ class WindowPipelineTest {
     void shouldCloseWindowsWhileOnePartitionStaysSilent() throws Exception {
         PipelineSpec spec =
                 counting(2, Windows.tumbling("1m").time("ts").idleTimeout("1s").aggregate("n", "count()"));
-        String onlyPartitionZero = keyFor(0, 2);
+        String onlyPartitionZero = KeyPartitioner.keyFor("key-", 0, 2);
         try (PipelineRun run = PipelineRun.start(spec, broker, options())) {
             try (Producer producer = broker.producer()) {
                 for (int i = 0; i < 10; i++) {
@@ -272,26 +272,6 @@ class WindowPipelineTest {
 
     private static Event event(String key, Map<String, Object> fields) {
         return Event.of(key, Json.writeString(fields), 0);
-    }
-
-    /** A key that the key partitioner puts in this partition. */
-    private static String keyFor(int partition, int partitions) {
-        for (int i = 0; ; i++) {
-            String k = "key-" + i;
-            if (KeyPartitioner.partition(k.getBytes(StandardCharsets.UTF_8), partitions) == partition) {
-                return k;
-            }
-        }
-    }
-
-    /** A page name that the key partitioner puts in this partition. */
-    private static String pageFor(int partition, int partitions) {
-        for (int i = 0; ; i++) {
-            String page = "/end-" + i;
-            if (KeyPartitioner.partition(page.getBytes(StandardCharsets.UTF_8), partitions) == partition) {
-                return page;
-            }
-        }
     }
 
     private List<ConsumedEvent> readAll(String topic) {
