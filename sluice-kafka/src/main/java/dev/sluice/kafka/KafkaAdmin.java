@@ -21,15 +21,16 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.ConfigEntry;
-import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.ListGroupsOptions;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 
 /**
  * Topic and group administration on a Kafka cluster. Topics whose names start with {@code _} are internal: Kafka's
@@ -159,15 +160,9 @@ final class KafkaAdmin implements Admin {
 
     @Override
     public GroupDescription describeGroup(String group) {
-        ConsumerGroupDescription description = call(
-                "describing group " + group,
-                () -> admin.describeConsumerGroups(List.of(group))
-                        .all()
-                        .get(TIMEOUT_S, TimeUnit.SECONDS)
-                        .get(group));
         Map<TopicPartition, String> owners = new HashMap<>();
         List<String> members = new ArrayList<>();
-        for (MemberDescription m : description.members()) {
+        for (MemberDescription m : groupMembers(group)) {
             members.add(m.consumerId());
             m.assignment().topicPartitions().forEach(tp -> owners.put(sluice(tp), m.consumerId()));
         }
@@ -193,6 +188,27 @@ final class KafkaAdmin implements Admin {
             lags.add(new PartitionLag(tp, c, end, end - (c < 0 ? starts.get(tp) : c), owners.get(tp)));
         }
         return new GroupDescription(group, members, lags);
+    }
+
+    /**
+     * The group's live members; none for a group the coordinator does not know yet (one that has not joined or
+     * committed), as on the embedded broker, so a caller polling a just-started group sees "no progress yet".
+     */
+    private Collection<MemberDescription> groupMembers(String group) {
+        return call("describing group " + group, () -> {
+            try {
+                return admin.describeConsumerGroups(List.of(group))
+                        .all()
+                        .get(TIMEOUT_S, TimeUnit.SECONDS)
+                        .get(group)
+                        .members();
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof GroupIdNotFoundException) {
+                    return List.<MemberDescription>of();
+                }
+                throw e;
+            }
+        });
     }
 
     @Override

@@ -345,6 +345,14 @@ public abstract class BrokerContract {
     }
 
     @Test
+    void shouldDescribeAGroupThatHasNotStartedAsEmpty() {
+        GroupDescription d = broker().admin().describeGroup(name("not-started"));
+        assertThat(d.members()).isEmpty();
+        assertThat(d.partitions()).isEmpty();
+        assertThat(d.totalLag()).isZero();
+    }
+
+    @Test
     void shouldCommitAndDescribeGroupsWithLagPerPartition() {
         String topic = name("t");
         String group = name("reporting");
