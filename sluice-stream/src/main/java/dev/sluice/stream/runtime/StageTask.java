@@ -36,6 +36,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  */
 final class StageTask implements Runnable {
     private static final int SINK_ATTEMPTS = 3;
+    /** Time between two polls that counts as reading; anything longer, the task stood still. */
+    private static final long READING_GAP_MS = 1_000;
 
     private final PipelinePlan.StagePlan plan;
     private final int index;
@@ -74,6 +76,8 @@ final class StageTask implements Runnable {
     private SinkPublishing publishing;
     /** The step that is running, so a failure can name it. */
     private int runningStep;
+    /** When the last poll returned. */
+    private long lastPollAt;
 
     StageTask(
             PipelinePlan.StagePlan plan,
@@ -110,17 +114,18 @@ final class StageTask implements Runnable {
         try {
             open();
             consumer.subscribe(plan.spec().from(), new StatefulPartitions());
+            lastPollAt = clock.millis();
             while (running) {
                 for (Runnable q = queries.poll(); q != null; q = queries.poll()) {
                     q.run();
                 }
                 List<ConsumedEvent> events = consumer.poll(Duration.ofMillis(200));
+                notePause();
                 if (!events.isEmpty()) {
                     delivery.begin();
                     unfinished = !process(events);
                     if (!unfinished) {
-                        checkpointInTransaction();
-                        delivery.complete(events);
+                        commit(events);
                     }
                 } else if (!stateful.isEmpty()) {
                     List<StreamRecord> due = fireTimers();
@@ -128,8 +133,7 @@ final class StageTask implements Runnable {
                         delivery.begin();
                         unfinished = !deliverAll(due);
                         if (!unfinished) {
-                            checkpointInTransaction();
-                            delivery.complete(events);
+                            commit(events);
                         }
                     }
                 }
@@ -216,6 +220,19 @@ final class StageTask implements Runnable {
         }
     }
 
+    /**
+     * Tells the stateful steps how long the task stood still since the last poll (a restore or rebalance inside the
+     * poll, a sink it waited for), so that their inputs are not taken for idle because the task did not read them.
+     */
+    private void notePause() {
+        long now = clock.millis();
+        long still = now - lastPollAt - READING_GAP_MS;
+        lastPollAt = now;
+        if (still > 0) {
+            stateful.forEach(s -> s.pause(still));
+        }
+    }
+
     /** Returns false if the task was stopped before the batch was fully delivered (then nothing is committed). */
     private boolean process(List<ConsumedEvent> events) throws InterruptedException {
         List<StreamRecord> forSink = new ArrayList<>();
@@ -288,10 +305,18 @@ final class StageTask implements Runnable {
         return due;
     }
 
-    /** With exactly-once delivery, every batch's transaction carries a checkpoint of the task's partitions. */
-    private void checkpointInTransaction() {
-        if (checkpoints != null && checkpoints.transactional()) {
+    /**
+     * Hands the batch to the delivery. With exactly-once delivery, every batch's transaction carries a checkpoint of
+     * the task's partitions, and when the transaction is aborted the state goes back to the last committed checkpoint
+     * with the input.
+     */
+    private void commit(List<ConsumedEvent> batch) {
+        boolean transactional = checkpoints != null && checkpoints.transactional();
+        if (transactional) {
             checkpoints.writeInTransaction(consumer.assignment());
+        }
+        if (!delivery.complete(batch) && transactional) {
+            checkpoints.rollBack();
         }
     }
 

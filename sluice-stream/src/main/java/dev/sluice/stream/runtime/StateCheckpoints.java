@@ -109,6 +109,23 @@ final class StateCheckpoints implements AutoCloseable {
     }
 
     /**
+     * Exactly-once stages, after the batch's transaction was aborted (the group moved on, or the producer was fenced):
+     * the state the batch and its timers changed in memory is thrown away and every partition the task still owns is
+     * restored from its last committed checkpoint, and read again from there. Keeping it would count the batch twice
+     * when it is read again, and the changes the aborted checkpoint carried would never reach the changelog, so a
+     * later restore would miss them.
+     */
+    void rollBack() {
+        java.util.Set<TopicPartition> owned = consumer.assignment();
+        if (owned.isEmpty()) {
+            return;
+        }
+        step.onRevoked(owned);
+        step.onAssigned(owned, clock.millis());
+        restore(owned);
+    }
+
+    /**
      * Reads a partition's changelog. Exactly once, the group's committed offset was committed in the same transaction
      * as a checkpoint at that offset, so the changelog must show it; when it shows an older one (or none), a
      * transaction left open by a killed process hides it (a read-committed reader stops at the first open

@@ -26,7 +26,7 @@ final class InputTimes {
 
     private final List<TopicPartition> upstream;
     private final Watermarks watermarks;
-    /** Per partition, the watermark its state had reached when it was checkpointed. */
+    /** Per partition, the watermark its state has reached (restored with it from a checkpoint): it never goes back. */
     private final Map<TopicPartition, Long> floors = new HashMap<>();
     /** Behind a by-key topic: per partition, the last origin offsets counted into its state. */
     private final Map<TopicPartition, CountedOffsets> seen = new HashMap<>();
@@ -77,11 +77,25 @@ final class InputTimes {
         return true;
     }
 
-    /** The watermark of one partition's state at processing time {@code nowMs}. */
+    /**
+     * The watermark of one partition's state at processing time {@code nowMs}: that of the task's inputs, but never
+     * below what the partition's state has reached (its floor). The floor is per partition, not per task: a partition
+     * the task is given later, restored from a checkpoint, may be behind its other partitions in event time, and its
+     * events must not count as late for that.
+     */
     long watermark(TopicPartition partition, long nowMs) {
         long watermark = watermarks.current(nowMs);
         Long floor = floors.get(partition);
-        return floor == null ? watermark : Math.max(watermark, floor);
+        if (floor == null || watermark > floor) {
+            floors.put(partition, watermark);
+            return watermark;
+        }
+        return floor;
+    }
+
+    /** The task did not read for {@code ms}: see {@link Watermarks#pause}. */
+    void pause(long ms) {
+        watermarks.pause(ms);
     }
 
     void assign(TopicPartition partition, long nowMs) {

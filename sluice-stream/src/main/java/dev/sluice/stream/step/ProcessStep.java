@@ -295,6 +295,11 @@ final class ProcessStep implements StatefulStep {
     }
 
     @Override
+    public void pause(long ms) {
+        times.pause(ms);
+    }
+
+    @Override
     public void onRevoked(Collection<TopicPartition> partitions) {
         for (TopicPartition p : partitions) {
             times.revoke(p);

@@ -33,6 +33,12 @@ public interface StatefulStep extends Step {
     void onRevoked(Collection<TopicPartition> partitions);
 
     /**
+     * The task did not read its input for {@code ms} of processing time (it restored state, waited in a rebalance or
+     * for a sink): an input is not to be taken for idle because of that time.
+     */
+    void pause(long ms);
+
+    /**
      * Called after every poll, with or without events: hands results that are due (closed windows, early results) to
      * {@code out}.
      */

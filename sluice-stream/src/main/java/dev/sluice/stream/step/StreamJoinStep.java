@@ -147,6 +147,11 @@ final class StreamJoinStep implements StatefulStep {
     }
 
     @Override
+    public void pause(long ms) {
+        times.pause(ms);
+    }
+
+    @Override
     public void onRevoked(Collection<TopicPartition> partitions) {
         for (TopicPartition p : partitions) {
             times.revoke(p);

@@ -208,6 +208,11 @@ public final class WindowStep implements StatefulStep {
     }
 
     @Override
+    public void pause(long ms) {
+        times.pause(ms);
+    }
+
+    @Override
     public void onRevoked(Collection<TopicPartition> partitions) {
         for (TopicPartition p : partitions) {
             times.revoke(p);
