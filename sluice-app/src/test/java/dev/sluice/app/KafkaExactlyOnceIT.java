@@ -106,18 +106,60 @@ class KafkaExactlyOnceIT {
      */
     @Test
     void shouldEmitEachWindowOnceWithItsExactCountAcrossKills() throws Exception {
-        int events = 200_000; // enough that the kills fall in the middle of the work on a fast machine too
-        int pages = 5;
-        Path file = dir.resolve("views.yaml");
+        Path file = viewsPipeline("eosw");
+        try (Broker broker = Brokers.open(kafka.url())) {
+            produceClicks(broker, "eosw");
+            Random random = new Random(5);
+            for (int round = 0; round < 3; round++) {
+                Process p = sluice(file, "run", file.toString());
+                // in the middle of the work, and sooner than Kafka aborts what the last one left open (transaction
+                // timeout 10 s): each restore waits for that
+                Thread.sleep(4_000 + random.nextInt(5_000));
+                p.destroyForcibly();
+                assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            }
+            assertEveryWindowOnce(broker, "eosw", sluice(file, "run", file.toString()));
+        }
+    }
+
+    /**
+     * The same window with a second process joining while the first works, then the first killed: partitions move
+     * between live tasks (transactions in flight are aborted and their state rolled back) and to a task already ahead
+     * in event time (the moved partition keeps its own watermark), and every window still comes out once, exact.
+     */
+    @Test
+    void shouldEmitEachWindowOnceWhileProcessesJoinAndDie() throws Exception {
+        Path file = viewsPipeline("eoss");
+        try (Broker broker = Brokers.open(kafka.url())) {
+            produceClicks(broker, "eoss");
+            Process first = sluice(file, "run", file.toString());
+            Thread.sleep(3_000);
+            Process second = sluice(file, "run", file.toString());
+            Thread.sleep(5_000);
+            first.destroyForcibly();
+            assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertEveryWindowOnce(broker, "eoss", second);
+        }
+    }
+
+    private static final int CLICKS = 200_000; // enough that kills fall in the middle of the work on a fast machine too
+    private static final int PAGES = 5;
+
+    private Path viewsPipeline(String name) throws IOException {
+        Path file = dir.resolve(name + ".yaml");
+        // every by-key partition gets pages (/p3 -> 0, /p0 and /p2 -> 1, /p1 and /p4 -> 2), so no input is idle while
+        // clicks flow; the idle timeout is longer than a restart on Kafka takes (a killed member's session times out
+        // before its partitions move), or an input whose stage before is restarting would be taken for idle and its
+        // clicks come late (this test failed that way with 3 s)
         Files.writeString(file, """
-                pipeline: eosw
-                broker: %s
+                pipeline: %1$s
+                broker: %2$s
                 topics:
-                  clicks: {partitions: 3}
-                  views: {partitions: 1}
+                  %1$s-clicks: {partitions: 3}
+                  %1$s-views: {partitions: 1}
                 stages:
                   - name: per-minute
-                    from: clicks
+                    from: %1$s-clicks
                     guarantee: exactly-once
                     steps:
                       - parse: json
@@ -128,68 +170,60 @@ class KafkaExactlyOnceIT {
                           out-of-order: 30s
                           idle-timeout: 90s
                           aggregate: {views: count()}
-                    to: views
-                """.formatted(kafka.url()));
-        // every by-key partition gets pages (/p3 -> 0, /p0 and /p2 -> 1, /p1 and /p4 -> 2), so no input is idle while
-        // clicks flow; the idle timeout is longer than a restart on Kafka takes (a killed member's session times out
-        // before its partitions move), or an input whose stage before is restarting would be taken for idle and its
-        // clicks come late (this test failed that way with 3 s)
-        // event time: four clicks a second (48 views per page and minute), pages in turn, from a minute a day ago
-        // (Kafka refuses results timestamped
-        // more than an hour ahead, and deletes those older than a week)
+                    to: %1$s-views
+                """.formatted(name, kafka.url()));
+        return file;
+    }
+
+    /**
+     * Event time: four clicks a second (48 views per page and minute), pages in turn, from a minute a day ago (Kafka
+     * refuses results timestamped more than an hour ahead, and deletes those older than a week).
+     */
+    private static void produceClicks(Broker broker, String name) {
         long base = (System.currentTimeMillis() - 86_400_000L) / 60_000 * 60_000;
-        try (Broker broker = Brokers.open(kafka.url())) {
-            broker.admin().createTopic(NewTopic.of("clicks", 3));
-            long now = System.currentTimeMillis();
-            try (Producer p = broker.producer()) {
-                for (int i = 0; i < events; i++) {
-                    String value = "{\"page\": \"/p" + (i % pages) + "\", \"ts\": " + (base + i * 250L) + "}";
-                    p.send("clicks", Event.of("u" + (i % 97), value, now));
-                }
+        broker.admin().createTopic(NewTopic.of(name + "-clicks", 3));
+        long now = System.currentTimeMillis();
+        try (Producer p = broker.producer()) {
+            for (int i = 0; i < CLICKS; i++) {
+                String value = "{\"page\": \"/p" + (i % PAGES) + "\", \"ts\": " + (base + i * 250L) + "}";
+                p.send(name + "-clicks", Event.of("u" + (i % 97), value, now));
             }
-            Random random = new Random(5);
-            for (int round = 0; round < 3; round++) {
-                Process p = sluice(file, "run", file.toString());
-                // in the middle of the work, and sooner than Kafka aborts what the last one left open (transaction
-                // timeout 10 s): each restore waits for that
-                Thread.sleep(4_000 + random.nextInt(5_000));
-                p.destroyForcibly();
-                assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            }
-            // closed: the windows that end at or before the watermark, 30 s behind the last click
-            int expected = (int) (((events - 1) * 250L - 30_000) / 60_000) * pages;
-            Process last = sluice(file, "run", file.toString());
-            Map<String, List<Long>> windows;
-            try {
-                // a restore may wait for transactions the killed processes left open to time out
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
-                do {
-                    windows = committedWindows(broker);
-                } while (windows.size() < expected && System.nanoTime() < deadline);
-            } finally {
-                last.destroyForcibly();
-                last.waitFor(30, TimeUnit.SECONDS);
-            }
-            assertThat(windows).as(this::logsOrError).hasSize(expected);
-            Map<String, List<Long>> wrong = new java.util.TreeMap<>();
-            windows.forEach((window, counts) -> {
-                if (counts.size() != 1 || counts.get(0) != 48L) {
-                    wrong.put(window, counts);
-                }
-            });
-            assertThat(wrong)
-                    .as(() -> "windows without exactly one result of 48 views; late events: "
-                            + readCommitted(broker, "eosw.per-minute.late", 1).values().stream()
-                                    .mapToInt(Integer::intValue)
-                                    .sum()
-                            + "; by-key: "
-                            + byKey(broker) + "; logs in " + logsOrError())
-                    .isEmpty();
         }
     }
 
+    /** Waits (with {@code last} running) until every closed window is out, then checks each is there once, exact. */
+    private void assertEveryWindowOnce(Broker broker, String name, Process last) throws InterruptedException {
+        // closed: the windows that end at or before the watermark, 30 s behind the last click
+        int expected = (int) (((CLICKS - 1) * 250L - 30_000) / 60_000) * PAGES;
+        Map<String, List<Long>> windows;
+        try {
+            // a restore may wait for transactions the killed processes left open to time out
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+            do {
+                windows = committedWindows(broker, name);
+            } while (windows.size() < expected && System.nanoTime() < deadline);
+        } finally {
+            last.destroyForcibly();
+            last.waitFor(30, TimeUnit.SECONDS);
+        }
+        assertThat(windows).as(this::logsOrError).hasSize(expected);
+        Map<String, List<Long>> wrong = new java.util.TreeMap<>();
+        windows.forEach((window, counts) -> {
+            if (counts.size() != 1 || counts.get(0) != 48L) {
+                wrong.put(window, counts);
+            }
+        });
+        assertThat(wrong)
+                .as(() -> "windows without exactly one result of 48 views; late events: "
+                        + readCommitted(broker, name + ".per-minute.late", 1).values().stream()
+                                .mapToInt(Integer::intValue)
+                                .sum()
+                        + "; by-key: " + byKey(broker, name) + "; logs in " + logsOrError())
+                .isEmpty();
+    }
+
     /** Diagnostics: per by-key partition, events per origin and origin offsets that go back. */
-    private static String byKey(Broker broker) {
+    private static String byKey(Broker broker, String name) {
         StringBuilder out = new StringBuilder();
         for (int part = 0; part < 3; part++) {
             Map<String, Long> last = new HashMap<>();
@@ -198,7 +232,7 @@ class KafkaExactlyOnceIT {
             Map<String, Integer> firstMinutes = new java.util.TreeMap<>();
             try (Consumer c = broker.consumer(
                     ConsumerConfig.defaults().withReadCommitted(true).withMaxPollEvents(5_000))) {
-                c.assign(List.of(new TopicPartition("eosw.per-minute.by-key", part)));
+                c.assign(List.of(new TopicPartition(name + ".per-minute.by-key", part)));
                 for (List<ConsumedEvent> batch = c.poll(Duration.ofSeconds(2));
                         !batch.isEmpty();
                         batch = c.poll(Duration.ofMillis(500))) {
@@ -232,11 +266,11 @@ class KafkaExactlyOnceIT {
                     .append(back)
                     .append(", first windows ")
                     .append(firstMinutes);
-            out.append(checkpoints(broker, part));
+            out.append(checkpoints(broker, name, part));
         }
         Map<String, Integer> lateByOrigin = new java.util.TreeMap<>();
         List<String> samples = new ArrayList<>();
-        for (ConsumedEvent e : readAll(broker, new TopicPartition("eosw.per-minute.late", 0))) {
+        for (ConsumedEvent e : readAll(broker, new TopicPartition(name + ".per-minute.late", 0))) {
             String origin = e.headers().stream()
                     .filter(h -> h.key().equals("sluice.window.input"))
                     .map(dev.sluice.broker.Header::valueAsString)
@@ -261,10 +295,10 @@ class KafkaExactlyOnceIT {
      * Diagnostics: each checkpoint in the changelog of a by-key partition, whether the origin offsets it counts are
      * those of the last events before its offset.
      */
-    private static String checkpoints(Broker broker, int part) {
-        List<ConsumedEvent> input = readAll(broker, new TopicPartition("eosw.per-minute.by-key", part));
+    private static String checkpoints(Broker broker, String name, int part) {
+        List<ConsumedEvent> input = readAll(broker, new TopicPartition(name + ".per-minute.by-key", part));
         String changelog = broker.admin().listTopics(true).stream()
-                .filter(t -> t.contains("per-minute") && t.contains("changelog"))
+                .filter(t -> t.equals(name + ".per-minute.changelog"))
                 .findFirst()
                 .orElse("none");
         if (changelog.equals("none")) {
@@ -330,11 +364,11 @@ class KafkaExactlyOnceIT {
     }
 
     /** The views of each page and window in the output, as read_committed readers see them, in order. */
-    private static Map<String, List<Long>> committedWindows(Broker broker) {
+    private static Map<String, List<Long>> committedWindows(Broker broker, String name) {
         Map<String, List<Long>> out = new HashMap<>();
         try (Consumer c = broker.consumer(
                 ConsumerConfig.defaults().withReadCommitted(true).withMaxPollEvents(5_000))) {
-            c.assign(List.of(new TopicPartition("views", 0)));
+            c.assign(List.of(new TopicPartition(name + "-views", 0)));
             for (List<ConsumedEvent> batch = c.poll(Duration.ofSeconds(2));
                     !batch.isEmpty();
                     batch = c.poll(Duration.ofMillis(500))) {
