@@ -81,7 +81,7 @@ final class KafkaAdmin implements Admin {
             } catch (UnknownTopicException e) {
                 ready = false; // the broker asked has not heard of the new topic yet
             }
-            if (ready) {
+            if (ready && leadersAnswer(name)) {
                 return;
             }
             try {
@@ -90,6 +90,22 @@ final class KafkaAdmin implements Admin {
                 Thread.currentThread().interrupt();
                 return;
             }
+        }
+    }
+
+    /**
+     * Whether the leader of every partition answers for it: the metadata names a leader before that broker has taken
+     * the partition over, and a producer that writes to it then gets NOT_LEADER_OR_FOLLOWER and, idempotent, can stay
+     * stuck retrying out-of-order sequences until its delivery timeout (seen on Kafka 4.4 right after creation).
+     */
+    private boolean leadersAnswer(String name) {
+        try {
+            List<TopicPartition> all = new ArrayList<>();
+            topics.describe(name).partitions().forEach(p -> all.add(new TopicPartition(name, p.partition())));
+            endOffsets(all);
+            return true;
+        } catch (dev.sluice.broker.BrokerUnavailableException | UnknownTopicException e) {
+            return false;
         }
     }
 
