@@ -230,32 +230,20 @@ class KafkaExactlyOnceIT {
             Map<String, Integer> count = new HashMap<>();
             List<String> back = new ArrayList<>();
             Map<String, Integer> firstMinutes = new java.util.TreeMap<>();
-            try (Consumer c = broker.consumer(
-                    ConsumerConfig.defaults().withReadCommitted(true).withMaxPollEvents(5_000))) {
-                c.assign(List.of(new TopicPartition(name + ".per-minute.by-key", part)));
-                for (List<ConsumedEvent> batch = c.poll(Duration.ofSeconds(2));
-                        !batch.isEmpty();
-                        batch = c.poll(Duration.ofMillis(500))) {
-                    for (ConsumedEvent e : batch) {
-                        String origin = e.headers().stream()
-                                .filter(h -> h.key().equals("sluice.window.input"))
-                                .map(dev.sluice.broker.Header::valueAsString)
-                                .findFirst()
-                                .orElse("?/?/-1");
-                        String from = origin.substring(0, origin.lastIndexOf('/'));
-                        long offset = Long.parseLong(origin.substring(origin.lastIndexOf('/') + 1));
-                        Long before = last.put(from, offset);
-                        if (before != null && offset <= before && back.size() < 10) {
-                            back.add(from + ": " + before + " -> " + offset + " at " + e.offset());
-                        }
-                        count.merge(from, 1, Integer::sum);
-                        var v = dev.sluice.stream.json.Json.parseObject(e.value());
-                        long ts = ((Number) v.get("ts")).longValue();
-                        String key = v.get("page") + "@" + (ts / 60_000 % 100_000);
-                        if (firstMinutes.size() < 12 || firstMinutes.containsKey(key)) {
-                            firstMinutes.merge(key, 1, Integer::sum);
-                        }
-                    }
+            for (ConsumedEvent e : readAll(broker, new TopicPartition(name + ".per-minute.by-key", part))) {
+                String origin = origin(e);
+                String from = origin.substring(0, origin.lastIndexOf('/'));
+                long offset = Long.parseLong(origin.substring(origin.lastIndexOf('/') + 1));
+                Long before = last.put(from, offset);
+                if (before != null && offset <= before && back.size() < 10) {
+                    back.add(from + ": " + before + " -> " + offset + " at " + e.offset());
+                }
+                count.merge(from, 1, Integer::sum);
+                var v = dev.sluice.stream.json.Json.parseObject(e.value());
+                long ts = ((Number) v.get("ts")).longValue();
+                String key = v.get("page") + "@" + (ts / 60_000 % 100_000);
+                if (firstMinutes.size() < 12 || firstMinutes.containsKey(key)) {
+                    firstMinutes.merge(key, 1, Integer::sum);
                 }
             }
             out.append("\n  partition ")
@@ -271,11 +259,7 @@ class KafkaExactlyOnceIT {
         Map<String, Integer> lateByOrigin = new java.util.TreeMap<>();
         List<String> samples = new ArrayList<>();
         for (ConsumedEvent e : readAll(broker, new TopicPartition(name + ".per-minute.late", 0))) {
-            String origin = e.headers().stream()
-                    .filter(h -> h.key().equals("sluice.window.input"))
-                    .map(dev.sluice.broker.Header::valueAsString)
-                    .findFirst()
-                    .orElse("?/?/-1");
+            String origin = origin(e);
             lateByOrigin.merge(origin.substring(0, origin.lastIndexOf('/')), 1, Integer::sum);
             if (samples.size() < 3) {
                 StringBuilder h = new StringBuilder();
@@ -323,11 +307,7 @@ class KafkaExactlyOnceIT {
                 if (in.offset() >= offset) {
                     break;
                 }
-                String origin = in.headers().stream()
-                        .filter(h -> h.key().equals("sluice.window.input"))
-                        .map(dev.sluice.broker.Header::valueAsString)
-                        .findFirst()
-                        .orElse("?/?/-1");
+                String origin = origin(in);
                 expected.put(
                         origin.substring(0, origin.lastIndexOf('/')),
                         Long.parseLong(origin.substring(origin.lastIndexOf('/') + 1)));
@@ -347,6 +327,15 @@ class KafkaExactlyOnceIT {
                 .append(checkpoints)
                 .append(")")
                 .toString();
+    }
+
+    /** Where an event of a by-key topic was read before it ({@code topic/partition/offset}). */
+    private static String origin(ConsumedEvent e) {
+        return e.headers().stream()
+                .filter(h -> h.key().equals(dev.sluice.stream.step.StatefulStep.ORIGIN_HEADER))
+                .map(dev.sluice.broker.Header::valueAsString)
+                .findFirst()
+                .orElse("?/?/-1");
     }
 
     private static List<ConsumedEvent> readAll(Broker broker, TopicPartition tp) {

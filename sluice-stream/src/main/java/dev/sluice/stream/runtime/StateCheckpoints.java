@@ -13,6 +13,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -116,7 +117,7 @@ final class StateCheckpoints implements AutoCloseable {
      * later restore would miss them.
      */
     void rollBack() {
-        java.util.Set<TopicPartition> owned = consumer.assignment();
+        Set<TopicPartition> owned = consumer.assignment();
         if (owned.isEmpty()) {
             return;
         }

@@ -9,9 +9,9 @@ import java.util.Map;
  * idle (no event for {@code idleTimeoutMs} of processing time), so one silent partition does not hold every window
  * open; when all are idle it is the largest of them. It goes back when an input is added, or an idle one speaks again
  * behind the others: whoever holds state by it keeps its own floor, per partition (state that moves to another task
- * brings its event time with it, which may be behind that task's other partitions). Time the task spent not reading (a restore,
- * a rebalance, a sink it waited for; see {@link #pause}) does not count towards idleness: an input is idle only when
- * the task read and got nothing from it, never because the task itself stood still. Owned by one thread.
+ * brings its event time with it, which may be behind that task's other partitions). Time the task spent not reading
+ * (a restore, a rebalance, a sink it waited for; see {@link #pause}) does not count towards idleness: an input is idle
+ * only when the task read and got nothing from it, never because the task itself stood still. Owned by one thread.
  */
 public final class Watermarks {
     /** No event time yet. */
