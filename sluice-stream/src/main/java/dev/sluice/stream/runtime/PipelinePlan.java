@@ -33,6 +33,8 @@ public record PipelinePlan(
      * @param outputTopic where events go without a route (null for sinks)
      * @param changelogTopic where the state of its steps is kept, or null when they keep none
      * @param inputs its input partitions in a fixed order (the n-th one's state is in changelog partition n)
+     * @param progressPartitions when its output is a by-key topic: that topic's partitions, to each of which its tasks
+     *     report progress ({@link ProgressReports}); else 0
      */
     public record StagePlan(
             StageSpec spec,
@@ -44,5 +46,6 @@ public record PipelinePlan(
             Config sinkConfig,
             ConnectorContext context,
             String changelogTopic,
-            List<TopicPartition> inputs) {}
+            List<TopicPartition> inputs,
+            int progressPartitions) {}
 }

@@ -176,7 +176,7 @@ public final class PipelineValidator {
                 }
                 int tasks = Math.min(parallelism, connector.maxParallelism());
                 stages.add(new PipelinePlan.StagePlan(
-                        st, group, tasks, null, dlq, connector, config, context, changelog, inputs));
+                        st, group, tasks, null, dlq, connector, config, context, changelog, inputs, 0));
             } else {
                 String to = ((Output.ToTopic) st.output()).topic();
                 if (to == null) {
@@ -186,8 +186,11 @@ public final class PipelineValidator {
                                     + " events go to (or make it a sink with 'type').");
                 }
                 topic(topics, to, st.location(), "to");
+                int progress = split.topics().stream().anyMatch(t -> t.name().equals(to))
+                        ? topics.get(to).partitions()
+                        : 0;
                 stages.add(new PipelinePlan.StagePlan(
-                        st, group, parallelism, to, dlq, null, null, context, changelog, inputs));
+                        st, group, parallelism, to, dlq, null, null, context, changelog, inputs, progress));
             }
         }
         List<TopicSpec> allTopics = new ArrayList<>(topics.values());

@@ -78,6 +78,8 @@ final class StageTask implements Runnable {
     private int runningStep;
     /** When the last poll returned. */
     private long lastPollAt;
+    /** When the stage feeds a by-key topic: the reports of its progress there, else null. */
+    private ProgressReports progress;
 
     StageTask(
             PipelinePlan.StagePlan plan,
@@ -127,9 +129,9 @@ final class StageTask implements Runnable {
                     if (!unfinished) {
                         commit(events);
                     }
-                } else if (!stateful.isEmpty()) {
-                    List<StreamRecord> due = fireTimers();
-                    if (!due.isEmpty()) {
+                } else {
+                    List<StreamRecord> due = stateful.isEmpty() ? List.of() : fireTimers();
+                    if (!due.isEmpty() || (progress != null && progress.due(consumer.assignment(), clock.millis()))) {
                         delivery.begin();
                         unfinished = !deliverAll(due);
                         if (!unfinished) {
@@ -195,6 +197,9 @@ final class StageTask implements Runnable {
                 stateful.add(s);
             }
         }
+        if (plan.progressPartitions() > 0) {
+            progress = new ProgressReports(plan.outputTopic(), plan.progressPartitions(), clock.millis());
+        }
         if (checkpointing != null && !stateful.isEmpty()) {
             checkpoints = new StateCheckpoints(
                     checkpointing.changelog(),
@@ -237,7 +242,13 @@ final class StageTask implements Runnable {
     private boolean process(List<ConsumedEvent> events) throws InterruptedException {
         List<StreamRecord> forSink = new ArrayList<>();
         java.util.function.Consumer<StreamRecord> first = chain.get(0);
+        if (progress != null) {
+            progress.onRead(clock.millis());
+        }
         for (ConsumedEvent e : events) {
+            if (e.value() == null && reportedProgress(e)) {
+                continue;
+            }
             metrics.in.increment();
             outputs.clear();
             try {
@@ -258,6 +269,22 @@ final class StageTask implements Runnable {
             route(fireTimers(), forSink);
         }
         return sink == null || forSink.isEmpty() || deliver(forSink);
+    }
+
+    /**
+     * Hands a progress report of the stage before a by-key topic to the stateful steps, and returns true; returns false
+     * when the event is not one.
+     */
+    private boolean reportedProgress(ConsumedEvent e) {
+        ProgressReports.Report report = ProgressReports.read(e);
+        if (report == null) {
+            return false;
+        }
+        long now = clock.millis();
+        for (StatefulStep s : stateful) {
+            s.onProgress(e.topicPartition(), report.origins(), report.caughtUp(), now);
+        }
+        return true;
     }
 
     /** Sends records to their topics, or adds them to {@code forSink} when the stage ends in a sink. */
@@ -311,6 +338,9 @@ final class StageTask implements Runnable {
      * with the input.
      */
     private void commit(List<ConsumedEvent> batch) {
+        if (progress != null) { // behind the batch's events in every partition
+            progress.sendIfDue(delivery, consumer.assignment(), clock.millis());
+        }
         boolean transactional = checkpoints != null && checkpoints.transactional();
         if (transactional) {
             checkpoints.writeInTransaction(consumer.assignment());
@@ -340,6 +370,9 @@ final class StageTask implements Runnable {
     private final class StatefulPartitions implements RebalanceListener {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (progress != null) {
+                progress.onRead(clock.millis()); // not caught up before it has read them
+            }
             if (publishing != null) {
                 settle(() -> publishing.onAssigned(partitions));
             }

@@ -5,6 +5,7 @@ import dev.sluice.stream.StreamRecord;
 import dev.sluice.stream.spec.Location;
 import dev.sluice.stream.window.Watermarks;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,7 +15,11 @@ import java.util.Map;
  * Event time of the partitions a stateful step's task reads, and what of it a checkpoint keeps. Event time is tracked
  * per assigned partition, or, behind a by-key topic the runtime added, per assigned partition and origin partition
  * (the events of one origin partition keep their order within each by-key partition, but not across them): every one
- * of them holds the watermark back until it has spoken or gone idle. Behind a by-key topic it also knows the events
+ * of them holds the watermark back until it has spoken or gone idle. Behind a by-key topic, an origin partition is
+ * idle only while the stage before reports that it reads it and has nothing for this partition, or that it has read it
+ * to the end ({@link StatefulStep#onProgress}); an origin whose stage before stopped reporting (it is down, or
+ * restarting elsewhere) holds the watermark until it comes back, so its events are not late for that. Behind a by-key
+ * topic it also knows the events
  * the stage before sent again after a restart (their origin offsets were counted). A partition's watermark never goes
  * below the one its restored state had reached. Owned by the task's thread.
  */
@@ -37,7 +42,10 @@ final class InputTimes {
      */
     InputTimes(List<TopicPartition> upstream, long outOfOrderMs, long idleTimeoutMs) {
         this.upstream = upstream;
-        this.watermarks = new Watermarks(outOfOrderMs, idleTimeoutMs);
+        this.watermarks = upstream == null
+                ? new Watermarks(outOfOrderMs, idleTimeoutMs)
+                : Watermarks.reported(
+                        outOfOrderMs, idleTimeoutMs, Math.max(idleTimeoutMs, 3 * StatefulStep.PROGRESS_INTERVAL_MS));
     }
 
     /** Reads the {@link StatefulStep#UPSTREAM} argument, or null when it is not given. */
@@ -91,6 +99,15 @@ final class InputTimes {
             return watermark;
         }
         return floor;
+    }
+
+    /** See {@link StatefulStep#onProgress}: reports for partitions read directly are ignored. */
+    void onProgress(TopicPartition partition, Collection<TopicPartition> origins, boolean caughtUp, long nowMs) {
+        if (upstream != null) {
+            for (TopicPartition origin : origins) {
+                watermarks.onProgress(new Channel(partition, origin), caughtUp, nowMs);
+            }
+        }
     }
 
     /** The task did not read for {@code ms}: see {@link Watermarks#pause}. */

@@ -300,6 +300,11 @@ final class ProcessStep implements StatefulStep {
     }
 
     @Override
+    public void onProgress(TopicPartition partition, Collection<TopicPartition> origins, boolean caughtUp, long nowMs) {
+        times.onProgress(partition, origins, caughtUp, nowMs);
+    }
+
+    @Override
     public void onRevoked(Collection<TopicPartition> partitions) {
         for (TopicPartition p : partitions) {
             times.revoke(p);

@@ -26,6 +26,16 @@ public interface StatefulStep extends Step {
      */
     String ORIGIN_HEADER = "sluice.window.input";
 
+    /**
+     * Header of the progress reports in a by-key topic: while the stage before it reads, it writes one to each of its
+     * partitions every {@link #PROGRESS_INTERVAL_MS}, with no key or value, naming the partitions it reads. They are
+     * not events: the runtime hands them to {@link #onProgress}.
+     */
+    String PROGRESS_HEADER = "sluice.progress";
+
+    /** How often the stage before a by-key topic reports its progress. */
+    long PROGRESS_INTERVAL_MS = 1_000;
+
     /** The task now reads these partitions. */
     void onAssigned(Collection<TopicPartition> partitions, long nowMs);
 
@@ -37,6 +47,16 @@ public interface StatefulStep extends Step {
      * for a sink): an input is not to be taken for idle because of that time.
      */
     void pause(long ms);
+
+    /**
+     * The stage before the by-key topic reports, through {@code partition}, that it is alive and reading these
+     * partitions of its input (origins): every event it had for {@code partition} from them has arrived. With {@code
+     * caughtUp}, it has read them to the end and sends no more reports until it reads again. An origin it had no event
+     * from for the idle timeout is idle when such reports kept coming or it caught up; one that neither sends events
+     * nor reports is waited for (the stage before may be down with events still to send). Steps that read their input
+     * directly get no reports.
+     */
+    void onProgress(TopicPartition partition, Collection<TopicPartition> origins, boolean caughtUp, long nowMs);
 
     /**
      * Called after every poll, with or without events: hands results that are due (closed windows, early results) to

@@ -213,6 +213,11 @@ public final class WindowStep implements StatefulStep {
     }
 
     @Override
+    public void onProgress(TopicPartition partition, Collection<TopicPartition> origins, boolean caughtUp, long nowMs) {
+        times.onProgress(partition, origins, caughtUp, nowMs);
+    }
+
+    @Override
     public void onRevoked(Collection<TopicPartition> partitions) {
         for (TopicPartition p : partitions) {
             times.revoke(p);

@@ -11,7 +11,13 @@ import java.util.Map;
  * behind the others: whoever holds state by it keeps its own floor, per partition (state that moves to another task
  * brings its event time with it, which may be behind that task's other partitions). Time the task spent not reading
  * (a restore, a rebalance, a sink it waited for; see {@link #pause}) does not count towards idleness: an input is idle
- * only when the task read and got nothing from it, never because the task itself stood still. Owned by one thread.
+ * only when the task read and got nothing from it, never because the task itself stood still.
+ *
+ * <p>Inputs that are fed by another task (the stage before a by-key topic) may be {@linkplain #reported reported}: that
+ * task says now and then that it is alive, or that it has read everything and is quiet ({@link #onProgress}). Such an
+ * input is idle only when that task kept reporting for the idle timeout and sent no event for it, and still reports,
+ * or when it said it had caught up: silence alone may be the task before being down, with events still to send, so it
+ * holds the watermark until that task speaks again (and reads for the idle timeout what it missed). Owned by one thread.
  */
 public final class Watermarks {
     /** No event time yet. */
@@ -19,6 +25,9 @@ public final class Watermarks {
 
     private final long outOfOrdernessMs;
     private final long idleTimeoutMs;
+    /** For reported inputs: how long after its last report the task before counts as alive; else 0. */
+    private final long reportTimeoutMs;
+
     private final Map<Object, Input> inputs = new HashMap<>();
     /** Processing time the task did not read, which idle timers leave out. */
     private long pausedMs;
@@ -27,14 +36,38 @@ public final class Watermarks {
         long maxTimestamp = NONE;
         /** When it last spoke, on the clock that leaves out pauses. */
         long lastEventAt;
+        /** When the task that feeds it last reported progress (reported inputs only), on the same clock. */
+        long lastReportAt = NONE;
+        /** Since when that task has reported without a gap of the report timeout. */
+        long reportingSince = NONE;
+        /** The task that feeds it said, after its last event, that it had read everything: quiet until it reads. */
+        boolean caughtUp;
     }
 
+    /** Inputs read directly: one is idle when it has had no event for {@code idleTimeoutMs}. */
     public Watermarks(long outOfOrdernessMs, long idleTimeoutMs) {
+        this(outOfOrdernessMs, idleTimeoutMs, 0);
+    }
+
+    private Watermarks(long outOfOrdernessMs, long idleTimeoutMs, long reportTimeoutMs) {
         if (outOfOrdernessMs < 0 || idleTimeoutMs <= 0) {
             throw new IllegalArgumentException("out-of-orderness must be >= 0 and the idle timeout > 0");
         }
         this.outOfOrdernessMs = outOfOrdernessMs;
         this.idleTimeoutMs = idleTimeoutMs;
+        this.reportTimeoutMs = reportTimeoutMs;
+    }
+
+    /**
+     * Inputs fed by another task, which reports its progress: one is idle when reports kept coming while it had no
+     * event for {@code idleTimeoutMs}; when no report came for {@code reportTimeoutMs}, the task before is taken for
+     * down and its inputs hold the watermark.
+     */
+    public static Watermarks reported(long outOfOrdernessMs, long idleTimeoutMs, long reportTimeoutMs) {
+        if (reportTimeoutMs <= 0) {
+            throw new IllegalArgumentException("the report timeout must be > 0");
+        }
+        return new Watermarks(outOfOrdernessMs, idleTimeoutMs, reportTimeoutMs);
     }
 
     /** An input this task reads, known before its first event (so it holds the watermark back until it speaks). */
@@ -54,6 +87,23 @@ public final class Watermarks {
         Input i = inputs.computeIfAbsent(input, k -> new Input());
         i.maxTimestamp = Math.max(i.maxTimestamp, timestamp);
         i.lastEventAt = nowMs - pausedMs;
+        i.caughtUp = false;
+    }
+
+    /**
+     * The task feeding a reported input says it is alive, and that every event it had for the input before now has
+     * arrived; with {@code caughtUp}, that it has read its own input to the end and goes quiet. Changes no event time.
+     */
+    public void onProgress(Object input, boolean caughtUp, long nowMs) {
+        Input i = inputs.get(input);
+        if (i != null) {
+            long now = nowMs - pausedMs;
+            if (i.lastReportAt == NONE || now - i.lastReportAt >= reportTimeoutMs) {
+                i.reportingSince = now; // it was down: what it sends now may be what it missed
+            }
+            i.lastReportAt = now;
+            i.caughtUp = caughtUp;
+        }
     }
 
     /** The task did not read for {@code ms} of processing time: idle timers stand still for that long. */
@@ -77,9 +127,10 @@ public final class Watermarks {
         long activeMin = Long.MAX_VALUE;
         long idleMax = NONE;
         boolean anyActive = false;
+        long now = nowMs - pausedMs;
         for (Input i : inputs.values()) {
             long mark = i.maxTimestamp == NONE ? NONE : i.maxTimestamp - outOfOrdernessMs;
-            if (nowMs - pausedMs - i.lastEventAt >= idleTimeoutMs) {
+            if (idle(i, now)) {
                 idleMax = Math.max(idleMax, mark);
             } else {
                 anyActive = true;
@@ -87,5 +138,17 @@ public final class Watermarks {
             }
         }
         return anyActive ? activeMin : idleMax;
+    }
+
+    private boolean idle(Input i, long now) {
+        if (now - i.lastEventAt < idleTimeoutMs) {
+            return false;
+        }
+        // reported: the task before must have said, reporting all along for the idle timeout, that it had nothing
+        return reportTimeoutMs == 0
+                || i.caughtUp
+                || (i.lastReportAt != NONE
+                        && now - i.lastReportAt < reportTimeoutMs
+                        && i.lastReportAt - Math.max(i.lastEventAt, i.reportingSince) >= idleTimeoutMs);
     }
 }

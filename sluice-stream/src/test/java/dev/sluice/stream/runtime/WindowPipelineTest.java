@@ -210,6 +210,38 @@ class WindowPipelineTest {
         assertThat(results).startsWith("2026-11-26T10:00:00Z 4", "2026-11-26T10:01:00Z 4");
     }
 
+    /**
+     * Behind the by-key topic, a silent origin partition is idle only because the stage before reports that it reads
+     * it and has nothing (without its reports it would hold every window open, as a stage before that is down must).
+     */
+    @Test
+    void shouldCloseWindowsBehindTheByKeyTopicWhileOneOriginPartitionStaysSilent() throws Exception {
+        PipelineSpec spec = counting(
+                2,
+                Windows.tumbling("1m").by("page").time("ts").idleTimeout("1s").aggregate("n", "count()"));
+        String onlyPartitionZero = KeyPartitioner.keyFor("key-", 0, 2);
+        try (PipelineRun run = PipelineRun.start(spec, broker, options())) {
+            try (Producer producer = broker.producer()) {
+                for (int i = 0; i < 10; i++) {
+                    producer.send("clicks", event(onlyPartitionZero, Map.of("page", "/a", "ts", T0 + i * 15_000L)));
+                }
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> readAll("counts").size() >= 2);
+            assertThat(readAll("p.count.by-key").stream()
+                            .filter(e -> e.value() == null)
+                            .map(e -> header(e, "sluice.progress"))
+                            .toList())
+                    .as("the report of the stage before, which read everything in less than a second")
+                    .containsExactly("caught-up clicks/0,clicks/1");
+            assertThat(readAll("p.count.dlq")).as("reports are not events").isEmpty();
+        }
+        List<String> results = readAll("counts").stream()
+                .map(e -> Json.parseObject(e.value()).get("window_start") + " "
+                        + Json.parseObject(e.value()).get("n"))
+                .toList();
+        assertThat(results).startsWith("2026-11-26T10:00:00Z 4", "2026-11-26T10:01:00Z 4");
+    }
+
     @Test
     void shouldDeadLetterAnEventWithoutItsTimeFieldAndGoOn() throws Exception {
         PipelineSpec spec = counting(1, Windows.tumbling("1m").time("ts").aggregate("n", "count()"));

@@ -115,4 +115,57 @@ class AggregationsTest {
                 .as("read for 5 s with nothing from 'behind': now it is idle")
                 .isEqualTo(509_000);
     }
+
+    /**
+     * Behind a by-key topic, silence may be the stage before being down with events still to send: an input is idle
+     * only when that stage kept reporting while it sent nothing, or said it had caught up.
+     */
+    @Test
+    void shouldHoldAReportedInputWhoseStageBeforeStoppedReporting() {
+        Watermarks w = Watermarks.reported(1_000, 3_000, 3_000);
+        w.register("alive", 0);
+        w.register("down", 0);
+        w.onEvent("alive", 10_000, 100);
+        w.onEvent("down", 8_000, 100);
+        for (long t = 1_000; t <= 20_000; t += 1_000) {
+            w.onEvent("alive", 10_000 + t, t);
+            w.onProgress("alive", false, t);
+            if (t <= 2_000) {
+                w.onProgress("down", false, t); // then the process of the stage before is killed
+            }
+        }
+        assertThat(w.current(20_000))
+                .as("'down' silent for 20 s without reports: it holds the watermark")
+                .isEqualTo(7_000);
+        w.onProgress("down", false, 21_000); // its partitions' new owner reads them again
+        assertThat(w.current(21_000))
+                .as("reports again after a long silence: the new owner may still be reading what was missed")
+                .isEqualTo(7_000);
+        w.onProgress("down", false, 22_000);
+        w.onProgress("down", false, 24_000);
+        assertThat(w.current(24_000))
+                .as("reports for 3 s with no event: the stage before has nothing for it, idle")
+                .isEqualTo(29_000);
+        assertThat(w.current(27_500))
+                .as("and no report for 3 s since: held again")
+                .isEqualTo(7_000);
+    }
+
+    @Test
+    void shouldTakeAReportedInputWhoseStageBeforeCaughtUpForIdle() {
+        Watermarks w = Watermarks.reported(1_000, 3_000, 3_000);
+        w.register("a", 0);
+        w.register("b", 0);
+        w.onEvent("a", 50_000, 100);
+        w.onEvent("b", 20_000, 100);
+        w.onProgress("b", true, 1_000); // read everything: quiet from now on
+        assertThat(w.current(3_000)).as("silent for less than the idle timeout").isEqualTo(19_000);
+        assertThat(w.current(60_000))
+                .as("caught up and silent: idle, however long")
+                .isEqualTo(49_000);
+        w.onEvent("b", 21_000, 61_000);
+        assertThat(w.current(70_000))
+                .as("it spoke again, then went silent without a report: held")
+                .isEqualTo(20_000);
+    }
 }
