@@ -8,6 +8,7 @@ import dev.sluice.broker.ConsumedEvent;
 import dev.sluice.broker.Consumer;
 import dev.sluice.broker.ConsumerConfig;
 import dev.sluice.broker.Event;
+import dev.sluice.broker.GroupDescription;
 import dev.sluice.broker.NewTopic;
 import dev.sluice.broker.Producer;
 import dev.sluice.broker.TopicPartition;
@@ -108,7 +109,8 @@ class KafkaExactlyOnceIT {
     void shouldEmitEachWindowOnceWithItsExactCountAcrossKills() throws Exception {
         Path file = viewsPipeline("eosw");
         try (Broker broker = Brokers.open(kafka.url())) {
-            produceClicks(broker, "eosw");
+            broker.admin().createTopic(NewTopic.of("eosw-clicks", 3));
+            produceClicks(broker, "eosw", Integer.MAX_VALUE);
             Random random = new Random(5);
             for (int round = 0; round < 3; round++) {
                 Process p = sluice(file, "run", file.toString());
@@ -123,23 +125,47 @@ class KafkaExactlyOnceIT {
     }
 
     /**
-     * The same window with a second process joining while the first works, then the first killed: partitions move
-     * between live tasks (transactions in flight are aborted and their state rolled back) and to a task already ahead
-     * in event time (the moved partition keeps its own watermark), and every window still comes out once, exact.
+     * The same window with a second process joining while the first works, then the first killed, while clicks keep
+     * coming: partitions move between live tasks (transactions in flight are aborted and their state rolled back) and
+     * to a task already ahead in event time (the moved partition keeps its own watermark); the origin partitions the
+     * killed process read before the by-key topic are silent until the second takes them over, 10 s later, and hold
+     * the watermark meanwhile rather than go idle after 3 s. Every window still comes out once, exact.
      */
     @Test
     void shouldEmitEachWindowOnceWhileProcessesJoinAndDie() throws Exception {
         Path file = viewsPipeline("eoss");
         try (Broker broker = Brokers.open(kafka.url())) {
-            produceClicks(broker, "eoss");
+            broker.admin().createTopic(NewTopic.of("eoss-clicks", 3));
             Process first = sluice(file, "run", file.toString());
+            var clicks = java.util.concurrent.CompletableFuture.runAsync(() -> produceClicks(broker, "eoss", 10_000));
             Thread.sleep(3_000);
             Process second = sluice(file, "run", file.toString());
-            Thread.sleep(5_000);
+            // both processes read the clicks for the by-key topic, and both count windows
+            awaitTwoOwners(broker, "eoss.per-minute.partition");
+            awaitTwoOwners(broker, "eoss.per-minute");
+            Thread.sleep(1_000);
             first.destroyForcibly();
             assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(clicks.isDone())
+                    .as("clicks still coming when the first process dies")
+                    .isFalse();
+            clicks.get(2, TimeUnit.MINUTES);
             assertEveryWindowOnce(broker, "eoss", second);
         }
+    }
+
+    private static void awaitTwoOwners(Broker broker, String group) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long owners = 0;
+        while (owners < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            owners = broker.admin().describeGroup(group).partitions().stream()
+                    .map(GroupDescription.PartitionLag::owner)
+                    .filter(o -> o != null)
+                    .distinct()
+                    .count();
+        }
+        assertThat(owners).as("members of " + group + " that own partitions").isEqualTo(2);
     }
 
     private static final int CLICKS = 200_000; // enough that kills fall in the middle of the work on a fast machine too
@@ -178,17 +204,31 @@ class KafkaExactlyOnceIT {
 
     /**
      * Event time: four clicks a second (48 views per page and minute), pages in turn, from a minute a day ago (Kafka
-     * refuses results timestamped more than an hour ahead, and deletes those older than a week).
+     * refuses results timestamped more than an hour ahead, and deletes those older than a week); about {@code
+     * perSecond} of them a second in processing time.
      */
-    private static void produceClicks(Broker broker, String name) {
+    private static void produceClicks(Broker broker, String name, int perSecond) {
         long base = (System.currentTimeMillis() - 86_400_000L) / 60_000 * 60_000;
-        broker.admin().createTopic(NewTopic.of(name + "-clicks", 3));
-        long now = System.currentTimeMillis();
+        long start = System.nanoTime();
         try (Producer p = broker.producer()) {
             for (int i = 0; i < CLICKS; i++) {
                 String value = "{\"page\": \"/p" + (i % PAGES) + "\", \"ts\": " + (base + i * 250L) + "}";
-                p.send(name + "-clicks", Event.of("u" + (i % 97), value, now));
+                p.send(name + "-clicks", Event.of("u" + (i % 97), value, System.currentTimeMillis()));
+                long ahead = (long) i * 1_000 / perSecond - (System.nanoTime() - start) / 1_000_000;
+                if (ahead > 50) {
+                    p.flush();
+                    sleep(ahead);
+                }
             }
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 
