@@ -1,6 +1,7 @@
 package dev.sluice.bench.windows;
 
 import dev.sluice.broker.KeyPartitioner;
+import dev.sluice.broker.TopicPartition;
 import dev.sluice.stream.StreamRecord;
 import dev.sluice.stream.spec.Location;
 import dev.sluice.stream.spec.StepSpec;
@@ -11,13 +12,19 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 /**
  * Sluice's {@code window} step, created and driven through its public API as a stage task drives it: every event goes
  * through {@code apply} as a record with the fields {@code user} and {@code ts}, and {@code onTime} runs every
- * {@link #TIMER_EVERY} events (that is when windows close) and once after the last event. No broker, no changelog (no
- * checkpoint is taken). With one task the step runs on the calling thread; with more, the events are split by key as
+ * {@link #TIMER_EVERY} events (that is when windows close) and once after the last event. Every {@link
+ * #CHECKPOINT_EVERY_MS}, as a task's checkpoints do, the changes of its state are taken on the task's thread and encoded
+ * as changelog entries on a writer thread of its own, then dropped: no broker, no changelog topic. With one task the step runs on the calling thread; with more, the events are split by key as
  * the key partitioner splits a topic into partitions (outside the timed part: producers and the broker do that before
  * a stage reads them), and each partition's events go through a step of their own on a thread of their own, as the
  * tasks of a stage do.
@@ -25,6 +32,8 @@ import java.util.function.Consumer;
 final class SluiceWindows implements WindowEngine {
     /** Events between two calls of {@code onTime}, as a task calls it after each poll. */
     static final int TIMER_EVERY = 10_000;
+    /** The runtime's default checkpoint interval. */
+    static final long CHECKPOINT_EVERY_MS = 5_000;
 
     private static final Map<String, Object> WINDOW = Map.of(
             "tumbling",
@@ -51,7 +60,8 @@ final class SluiceWindows implements WindowEngine {
 
     @Override
     public String describe() {
-        return "window step through Steps.create/apply/onTime (onTime every " + TIMER_EVERY + " events), "
+        return "window step through Steps.create/apply/onTime (onTime every " + TIMER_EVERY + " events; changes taken"
+                + " every " + CHECKPOINT_EVERY_MS / 1000 + " s and encoded on a writer thread, as checkpoints do), "
                 + (tasks == 1
                         ? "on the calling thread"
                         : tasks + " tasks on " + tasks + " threads, events split by key partition beforehand")
@@ -115,16 +125,43 @@ final class SluiceWindows implements WindowEngine {
         StatefulStep step = (StatefulStep) Steps.create(
                 new StepSpec("window", WINDOW, Location.DSL),
                 new StepContext(Path.of("."), Clock.systemUTC()).forScope("bench.windows"));
+        ExecutorService writer = Executors.newSingleThreadExecutor();
+        Future<?> writing = CompletableFuture.completedFuture(null);
+        long lastCheckpoint = System.currentTimeMillis();
         for (int j = 0; j < indexes.length; j++) {
             int i = indexes[j];
             long time = events.time(i);
             step.apply(StreamRecord.ofFields(Map.of("user", events.key(i), "ts", time), time), results);
             if ((j + 1) % TIMER_EVERY == 0) {
-                step.onTime(System.currentTimeMillis(), results);
+                long now = System.currentTimeMillis();
+                step.onTime(now, results);
+                if (now - lastCheckpoint >= CHECKPOINT_EVERY_MS) {
+                    lastCheckpoint = now;
+                    join(writing); // as a task waits for its last checkpoint before it starts the next
+                    StatefulStep.StateChanges changes = step.changes(NO_PARTITION);
+                    writing = writer.submit(() ->
+                            changes.forEach((k, v) -> results.changelogBytes += k.length + (v == null ? 0 : v.length)));
+                }
             }
         }
         step.onTime(System.currentTimeMillis(), results);
+        join(writing);
+        writer.shutdown();
         step.close();
+    }
+
+    /** The partition of records that were not read from a topic, which the step keeps their state under. */
+    private static final TopicPartition NO_PARTITION = new TopicPartition("", 0);
+
+    private static void join(Future<?> f) {
+        try {
+            f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("encoding the changes failed", e.getCause());
+        }
     }
 
     /** Counts the results of closed windows; a result's timestamp is its window's end minus one millisecond. */
@@ -132,6 +169,8 @@ final class SluiceWindows implements WindowEngine {
         private final long closedBound;
         long count;
         long sum;
+        /** Written on the writer thread, read after it finished. */
+        volatile long changelogBytes;
 
         Results(long closedBound) {
             this.closedBound = closedBound;

@@ -36,6 +36,11 @@ public final class WindowStep implements StatefulStep {
     /** Header saying what a result is: {@code final}, {@code update} or {@code early}. */
     public static final String RESULT_HEADER = "sluice.window.result";
 
+    /** The {@link #RESULT_HEADER} of each kind of result, made once. */
+    private static final Header[] KIND_HEADERS = java.util.Arrays.stream(WindowOperator.Kind.values())
+            .map(k -> Header.of(RESULT_HEADER, k.label()))
+            .toArray(Header[]::new);
+
     private static final List<String> SHAPES = List.of("tumbling", "hopping", "sliding", "session");
     private static final List<String> OPTIONAL =
             List.of("by", "time", "out-of-order", "lateness", "idle-timeout", "early", "late-events");
@@ -336,7 +341,7 @@ public final class WindowStep implements StatefulStep {
         value.put("window_end", lastEnd);
         value.putAll(r.values());
         List<Header> headers = new ArrayList<>(1);
-        headers.add(Header.of(RESULT_HEADER, r.kind().label()));
+        headers.add(KIND_HEADERS[r.kind().ordinal()]);
         return new StreamRecord(GroupKey.bytes(r.key()), value, headers, w.end() - 1, null);
     }
 }

@@ -24,8 +24,10 @@ public final class WindowOperator {
         UPDATE,
         EARLY;
 
+        private final String label = name().toLowerCase(java.util.Locale.ROOT);
+
         public String label() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return label;
         }
     }
 
@@ -52,6 +54,8 @@ public final class WindowOperator {
         int changedIn = -1;
         int savedFor = -1;
         int removedIn = -1;
+        /** The epoch an event created it in; -1 when it was restored (the changelog may hold it). */
+        int createdIn = -1;
 
         Slot(Object key, Window window, Accumulator[] accumulators) {
             this.key = key;
@@ -207,7 +211,7 @@ public final class WindowOperator {
                 it.remove();
             }
         }
-        Slot slot = new Slot(key, merged, newAccumulators());
+        Slot slot = newSlot(key, merged);
         beforeChange(slot);
         for (Slot old : merging) {
             slot.emitted |= old.emitted;
@@ -286,46 +290,62 @@ public final class WindowOperator {
 
     /** Emits every window the watermark has reached, and forgets those past their lateness. */
     public void advance(long watermark, Consumer<Result> out) {
+        if (windowing instanceof Windowing.Sliding sliding) {
+            advanceSliding(watermark, out, sliding.size());
+            return;
+        }
+        for (Iterator<Map.Entry<Window, Map<Object, Slot>>> it =
+                        byWindow.entrySet().iterator();
+                it.hasNext(); ) {
+            Map.Entry<Window, Map<Object, Slot>> e = it.next();
+            Window w = e.getKey();
+            if (!closed(w, watermark)) {
+                break;
+            }
+            for (Slot s : e.getValue().values()) {
+                if (!s.emitted) {
+                    emit(s.key, w, s, out);
+                }
+            }
+            if (expired(w, watermark)) { // every key's state of the window goes at once
+                for (Slot s : e.getValue().values()) {
+                    noteRemoved(s);
+                    TreeMap<Long, Window> mine = sessions.get(s.key);
+                    if (mine != null) {
+                        mine.remove(w.start());
+                        if (mine.isEmpty()) {
+                            sessions.remove(s.key);
+                        }
+                    }
+                }
+                it.remove();
+            }
+        }
+    }
+
+    private void advanceSliding(long watermark, Consumer<Result> out, long size) {
         List<SlotKey> expired = new ArrayList<>();
         for (Map.Entry<Window, Map<Object, Slot>> e : byWindow.entrySet()) {
             Window w = e.getKey();
             if (!closed(w, watermark)) {
                 break;
             }
-            for (Map.Entry<Object, Slot> s : e.getValue().entrySet()) {
-                if (windowing instanceof Windowing.Sliding sliding) {
-                    if (!s.getValue().emitted) {
-                        emitSliding(s.getValue(), sliding.size(), out);
-                    }
-                    // a pane is kept while a late event could still make a window that spans it
-                    if (expired(new Window(w.start(), w.start() + sliding.size()), watermark)) {
-                        expired.add(new SlotKey(s.getKey(), w));
-                    }
-                    continue;
+            for (Slot pane : e.getValue().values()) {
+                if (!pane.emitted) {
+                    emitSliding(pane, size, out);
                 }
-                if (!s.getValue().emitted) {
-                    emit(s.getKey(), w, s.getValue(), out);
-                }
-                if (expired(w, watermark)) {
-                    expired.add(new SlotKey(s.getKey(), w));
+                // a pane is kept while a late event could still make a window that spans it
+                if (expired(new Window(w.start(), w.start() + size), watermark)) {
+                    expired.add(new SlotKey(pane.key, w));
                 }
             }
         }
         for (SlotKey k : expired) {
             remove(k.key(), k.window());
             TreeMap<Long, Slot> keyPanes = panes.get(k.key());
-            if (keyPanes != null) {
-                keyPanes.remove(k.window().start());
-                if (keyPanes.isEmpty()) {
-                    panes.remove(k.key());
-                }
-            }
-            TreeMap<Long, Window> mine = sessions.get(k.key());
-            if (mine != null) {
-                mine.remove(k.window().start());
-                if (mine.isEmpty()) {
-                    sessions.remove(k.key());
-                }
+            keyPanes.remove(k.window().start());
+            if (keyPanes.isEmpty()) {
+                panes.remove(k.key());
             }
         }
     }
@@ -447,8 +467,13 @@ public final class WindowOperator {
     }
 
     private Slot slot(Object key, Window w) {
-        return byWindow.computeIfAbsent(w, x -> newWindowMap())
-                .computeIfAbsent(key, k -> new Slot(k, w, newAccumulators()));
+        return byWindow.computeIfAbsent(w, x -> newWindowMap()).computeIfAbsent(key, k -> newSlot(k, w));
+    }
+
+    private Slot newSlot(Object key, Window w) {
+        Slot slot = new Slot(key, w, newAccumulators());
+        slot.createdIn = epoch;
+        return slot;
     }
 
     private Slot remove(Object key, Window w) {
@@ -457,14 +482,24 @@ public final class WindowOperator {
         if (slots.isEmpty()) {
             byWindow.remove(w);
         }
+        noteRemoved(s);
+        return s;
+    }
+
+    /**
+     * Notes a slot that goes, for the next snapshot: its removal, unless no snapshot can have held it (an event
+     * created it after the last one), so the changelog gets no deletion of what it never had.
+     */
+    private void noteRemoved(Slot s) {
         if (trackChanges) {
             beforeChange(s);
             synchronized (s) {
                 s.removedIn = epoch;
             }
-            removed.add(new SlotKey(key, w));
+            if (s.createdIn != epoch) {
+                removed.add(new SlotKey(s.key, s.window));
+            }
         }
-        return s;
     }
 
     /**
