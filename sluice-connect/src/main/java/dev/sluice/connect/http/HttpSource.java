@@ -60,7 +60,7 @@ public final class HttpSource implements SourceConnector {
         if (port < 0 || port > 65535) {
             throw config.error("port", "must be a port number from 0 to 65535.");
         }
-        String token = config.has("token") ? resolve(config.string("token"), config) : null;
+        String token = config.secret("token", null);
         long maxBody;
         try {
             maxBody = config.has("max-body") ? ByteSizes.parse(config.string("max-body")) : 1 << 20;
@@ -75,18 +75,6 @@ public final class HttpSource implements SourceConnector {
                 config.positiveInt("max-in-flight", 64),
                 config.string("key", null),
                 context);
-    }
-
-    private static String resolve(String value, Config config) {
-        if (value.startsWith("${env:") && value.endsWith("}")) {
-            String name = value.substring(6, value.length() - 1);
-            String v = System.getenv(name);
-            if (v == null || v.isEmpty()) {
-                throw config.error("token", "refers to environment variable " + name + ", which is not set.");
-            }
-            return v;
-        }
-        return value;
     }
 
     static final class Server implements Source.Push {

@@ -50,6 +50,40 @@ public final class Config {
         return has(key) ? string(key) : otherwise;
     }
 
+    /**
+     * A secret: the value, in which {@code ${env:NAME}} stands for the environment variable NAME (so it stays out of
+     * the pipeline file); {@code otherwise} when the key is not set.
+     *
+     * @throws PipelineException if a variable is not set
+     */
+    public String secret(String key, String otherwise) {
+        return has(key) ? withEnvironment(key, string(key)) : otherwise;
+    }
+
+    /**
+     * {@code value}, a setting of {@code key}, with each {@code ${env:NAME}} replaced by the environment variable.
+     *
+     * @throws PipelineException if a variable is not set
+     */
+    public String withEnvironment(String key, String value) {
+        StringBuilder out = new StringBuilder();
+        int at = 0;
+        for (int start = value.indexOf("${env:"); start >= 0; start = value.indexOf("${env:", at)) {
+            int end = value.indexOf('}', start);
+            if (end < 0) {
+                break;
+            }
+            String name = value.substring(start + 6, end);
+            String v = System.getenv(name);
+            if (v == null || v.isEmpty()) {
+                throw error(key, "refers to environment variable " + name + ", which is not set.");
+            }
+            out.append(value, at, start).append(v);
+            at = end + 1;
+        }
+        return out.append(value.substring(at)).toString();
+    }
+
     public int positiveInt(String key, int otherwise) {
         return has(key) ? Args.positiveInt(values.get(key), location, what + "." + key) : otherwise;
     }

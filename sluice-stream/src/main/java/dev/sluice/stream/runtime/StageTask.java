@@ -401,7 +401,7 @@ final class StageTask implements Runnable {
 
     /**
      * Writes to the sink, retrying a sink that is down until it comes back (or the task stops), and dead-lettering
-     * records the sink refuses. Returns false if stopped before the records were written.
+     * records the sink refuses or gave up on. Returns false if stopped before the records were written.
      */
     private boolean deliver(List<StreamRecord> records) throws InterruptedException {
         int attempt = 0;
@@ -413,6 +413,16 @@ final class StageTask implements Runnable {
                 return true;
             } catch (SinkException e) {
                 metrics.lastError.set(e.getMessage());
+                List<StreamRecord> failed = e.failed(records);
+                List<StreamRecord> untried = e.untried();
+                int written = records.size() - failed.size() - untried.size();
+                if (written > 0 || (!failed.isEmpty() && !untried.isEmpty())) { // smaller parts: no loop
+                    metrics.out.add(written);
+                    return deliverFailed(failed, e) && (untried.isEmpty() || deliver(untried));
+                }
+                if (e.isUndeliverable()) {
+                    return deliverFailed(records, e);
+                }
                 if (e.isRetriable()) {
                     metrics.retries.increment();
                     metrics.waitingOn.set(e.getMessage());
@@ -441,6 +451,17 @@ final class StageTask implements Runnable {
                 throw new BrokerException("sink " + plan.spec().name() + " failed unexpectedly: " + e, e);
             }
         }
+    }
+
+    /** Records a sink failed on while it wrote the rest of their batch: dead-lettered, or written again. */
+    private boolean deliverFailed(List<StreamRecord> failed, SinkException e) throws InterruptedException {
+        if (e.isUndeliverable()) {
+            for (StreamRecord r : failed) {
+                deadLetter(r.origin() != null ? r.origin() : DeadLetters.asConsumed(r, "sink"), "sink", e);
+            }
+            return true;
+        }
+        return failed.isEmpty() || deliver(failed);
     }
 
     private void deadLetter(ConsumedEvent origin, String step, Throwable error) {

@@ -1,0 +1,57 @@
+package dev.sluice.connect.webhook;
+
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongSupplier;
+
+/**
+ * How long to wait before trying a request again: exponential backoff from {@code firstMs}, doubled after each
+ * failure, with jitter (a random 80-100% of it, so that tasks that failed together do not all come back together), at
+ * most {@code maxMs}; or what the server asked for in {@code Retry-After} (seconds, or an HTTP date), also at most
+ * {@code maxMs}.
+ */
+final class RetryDelays {
+    private final long firstMs;
+    private final long maxMs;
+    private final LongSupplier clock;
+
+    RetryDelays(long firstMs, long maxMs) {
+        this(firstMs, maxMs, System::currentTimeMillis);
+    }
+
+    RetryDelays(long firstMs, long maxMs, LongSupplier clock) {
+        this.firstMs = firstMs;
+        this.maxMs = maxMs;
+        this.clock = clock;
+    }
+
+    /** The wait after the {@code attempt}-th try failed (from 1), given the answer's Retry-After header or null. */
+    long after(int attempt, String retryAfter) {
+        long asked = retryAfter == null ? -1 : parse(retryAfter.strip());
+        if (asked >= 0) {
+            return Math.min(asked, maxMs);
+        }
+        long backoff = firstMs << Math.min(attempt - 1, 30);
+        if (backoff <= 0 || backoff > maxMs) {
+            backoff = maxMs;
+        }
+        return (long) (backoff * (0.8 + 0.2 * ThreadLocalRandom.current().nextDouble()));
+    }
+
+    /** Milliseconds from now that a Retry-After value asks for, or -1 if it is neither seconds nor an HTTP date. */
+    private long parse(String value) {
+        if (!value.isEmpty() && value.chars().allMatch(Character::isDigit)) {
+            return value.length() > 9 ? maxMs : Long.parseLong(value) * 1000;
+        }
+        try {
+            Instant at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME)
+                    .toInstant();
+            return Math.max(0, at.toEpochMilli() - clock.getAsLong());
+        } catch (DateTimeParseException e) {
+            return -1;
+        }
+    }
+}
