@@ -1,0 +1,153 @@
+package dev.sluice.connect.mqtt;
+
+import dev.sluice.broker.Event;
+import dev.sluice.broker.Header;
+import dev.sluice.stream.connector.Config;
+import dev.sluice.stream.connector.ConfigKey;
+import dev.sluice.stream.connector.ConnectorContext;
+import dev.sluice.stream.connector.Source;
+import dev.sluice.stream.connector.SourceConnector;
+import dev.sluice.stream.json.Json;
+import dev.sluice.stream.json.JsonException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code type: mqtt} source: subscribes to topic filters (with {@code +} and {@code #}) on an MQTT broker and publishes
+ * each message to the source's topic, with the MQTT topic, QoS and properties as headers and a key from a topic level
+ * or a payload field. A QoS 1 message is acknowledged to the MQTT broker only once the Sluice broker has stored it, so
+ * a crash loses nothing: the broker sends it again when the source reconnects (under the same client id).
+ */
+public final class MqttSource implements SourceConnector {
+    @Override
+    public String type() {
+        return "mqtt";
+    }
+
+    @Override
+    public String description() {
+        return "subscribes to an MQTT broker";
+    }
+
+    @Override
+    public List<ConfigKey> keys() {
+        List<ConfigKey> keys = new ArrayList<>(MqttSettings.keys());
+        keys.add(ConfigKey.required("topics", "[plant/+/temperature, alarms/#]", "topic filters to subscribe to"));
+        keys.add(ConfigKey.optional("key-level", "1", "the key is this level of the MQTT topic (from 0)"));
+        keys.add(ConfigKey.optional("key-field", "device_id", "the key is this field of the JSON payload"));
+        return keys;
+    }
+
+    @Override
+    public Source create(Config config, ConnectorContext context) {
+        MqttSettings settings = MqttSettings.of(config, context);
+        List<String> filters = config.strings("topics");
+        if (filters.isEmpty()) {
+            throw config.error("topics", "names no topic filter; give at least one, like [sensors/#].");
+        }
+        for (String f : filters) {
+            int hash = f.indexOf('#');
+            if (f.isEmpty() || (hash >= 0 && hash != f.length() - 1) || f.matches(".*[^/]\\+.*|.*\\+[^/].*")) {
+                throw config.error(
+                        "topics",
+                        "has an invalid filter '" + f + "': '+' stands for a whole level and '#' for the rest, as in"
+                                + " plant/+/temperature or alarms/#.");
+            }
+        }
+        if (config.has("key-level") && config.has("key-field")) {
+            throw config.error("key-field", "cannot be set with key-level; choose one.");
+        }
+        int level = config.has("key-level") ? keyLevel(config) : -1;
+        String field = config.string("key-field", null);
+        return new Subscriber(settings, filters, level, field);
+    }
+
+    private static int keyLevel(Config config) {
+        Object v = config.raw("key-level");
+        if (!(v instanceof Integer i) || i < 0) {
+            throw config.error("key-level", "must be a topic level from 0, got " + v + ".");
+        }
+        return i;
+    }
+
+    /** The running source: one MQTT connection, its messages published as they come. */
+    static final class Subscriber implements Source.Push {
+        private final MqttSettings settings;
+        private final List<String> filters;
+        private final int keyLevel;
+        private final String keyField;
+        private MqttConnection connection;
+
+        Subscriber(MqttSettings settings, List<String> filters, int keyLevel, String keyField) {
+            this.settings = settings;
+            this.filters = filters;
+            this.keyLevel = keyLevel;
+            this.keyField = keyField;
+        }
+
+        @Override
+        public void open(Map<String, Object> position) {}
+
+        @Override
+        public void start(Publisher publisher) {
+            connection = MqttConnection.of(settings);
+            connection.subscribe(
+                    filters,
+                    m -> publisher.publish(List.of(event(m))).whenComplete((r, e) -> {
+                        if (e == null) {
+                            m.acknowledge().run();
+                        } else { // not acknowledged: the MQTT broker sends it again after a reconnect
+                            System.getLogger("dev.sluice.connect.mqtt")
+                                    .log(
+                                            System.Logger.Level.WARNING,
+                                            "could not store an MQTT message from " + m.topic() + ": "
+                                                    + e.getMessage());
+                        }
+                    }));
+            connection.connect().exceptionally(e -> {
+                System.getLogger("dev.sluice.connect.mqtt")
+                        .log(
+                                System.Logger.Level.WARNING,
+                                "MQTT broker " + settings.address() + " not reachable (" + e.getMessage()
+                                        + "); trying again with backoff");
+                return null;
+            });
+        }
+
+        Event event(MqttMessage m) {
+            List<Header> headers = new ArrayList<>();
+            headers.add(Header.of("mqtt.topic", m.topic()));
+            headers.add(Header.of("mqtt.qos", Integer.toString(m.qos())));
+            if (m.retain()) {
+                headers.add(Header.of("mqtt.retain", "true"));
+            }
+            headers.addAll(m.properties());
+            return new Event(key(m), m.payload(), headers, System.currentTimeMillis());
+        }
+
+        private byte[] key(MqttMessage m) {
+            if (keyLevel >= 0) {
+                String[] levels = m.topic().split("/", -1);
+                return keyLevel < levels.length ? levels[keyLevel].getBytes(StandardCharsets.UTF_8) : null;
+            }
+            if (keyField != null) {
+                try {
+                    Object v = Json.parseObject(m.payload()).get(keyField);
+                    return v == null ? null : v.toString().getBytes(StandardCharsets.UTF_8);
+                } catch (JsonException e) {
+                    return null; // not JSON: no key; a parse step after the source dead-letters it with the reason
+                }
+            }
+            return null;
+        }
+
+        @Override
+        public void close() {
+            if (connection != null) {
+                connection.disconnect();
+            }
+        }
+    }
+}
