@@ -69,7 +69,9 @@ final class Mqtt5Connection implements MqttConnection {
         client = b.buildAsync();
         if (handler != null) {
             handlerThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "sluice-mqtt-" + settings.clientId()));
-            client.publishes(MqttGlobalPublishFilter.SUBSCRIBED, p -> handler.accept(message(p)), handlerThread, true);
+            // ALL, not SUBSCRIBED: what the session kept comes before this client has subscribed again, and would be
+            // acknowledged unseen
+            client.publishes(MqttGlobalPublishFilter.ALL, p -> handler.accept(message(p)), handlerThread, true);
         }
         return client.connectWith()
                 .cleanStart(false)

@@ -54,10 +54,11 @@ record MqttSettings(
         } else {
             throw config.error("version", "must be 3.1.1 or 5, got '" + v + "'.");
         }
-        int qos = config.has("qos") ? ((Number) config.raw("qos")).intValue() : 1;
-        if (!(config.raw("qos") == null || config.raw("qos") instanceof Integer) || qos < 0 || qos > 1) {
-            throw config.error("qos", "must be 0 or 1, got " + config.raw("qos") + " (QoS 2 is not supported).");
+        Object q = config.has("qos") ? config.raw("qos") : 1;
+        if (!(q instanceof Number n) || (n.doubleValue() != 0 && n.doubleValue() != 1)) {
+            throw config.error("qos", "must be 0 or 1, got " + q + " (QoS 2 is not supported).");
         }
+        int qos = ((Number) q).intValue();
         return new MqttSettings(
                 uri.getHost(),
                 uri.getPort() > 0 ? uri.getPort() : tls ? 8883 : 1883,

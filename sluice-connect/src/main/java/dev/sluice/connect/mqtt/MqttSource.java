@@ -66,10 +66,10 @@ public final class MqttSource implements SourceConnector {
 
     private static int keyLevel(Config config) {
         Object v = config.raw("key-level");
-        if (!(v instanceof Integer i) || i < 0) {
+        if (!(v instanceof Number n) || n.doubleValue() != n.intValue() || n.intValue() < 0) {
             throw config.error("key-level", "must be a topic level from 0, got " + v + ".");
         }
-        return i;
+        return n.intValue();
     }
 
     /** The running source: one MQTT connection, its messages published as they come. */
