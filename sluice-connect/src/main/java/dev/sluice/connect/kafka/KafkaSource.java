@@ -85,9 +85,12 @@ public final class KafkaSource implements SourceConnector {
             List<TopicPartition> all = new ArrayList<>();
             for (TopicDescription.PartitionInfo p : topic.partitions()) {
                 all.add(new TopicPartition(settings.topic(), p.partition()));
-                ends.put(p.partition(), p.endOffset());
             }
             consumer.assign(all);
+            for (TopicPartition tp : all) { // the end a read-committed reader sees: before any open transaction
+                consumer.seekToEnd(List.of(tp));
+                ends.put(tp.partition(), consumer.position(tp));
+            }
             for (TopicPartition tp : all) {
                 Object stored = position == null ? null : position.get(Integer.toString(tp.partition()));
                 if (stored instanceof Number offset) {

@@ -78,7 +78,10 @@ final class Mqtt3Connection implements MqttConnection {
             subscriptions.add(
                     Mqtt3Subscription.builder().topicFilter(f).qos(qos).build());
         }
-        client.subscribeWith().addSubscriptions(subscriptions).send();
+        client.subscribeWith()
+                .addSubscriptions(subscriptions)
+                .send()
+                .whenComplete((ack, error) -> MqttConnection.logFailedSubscription(filters, error));
     }
 
     private static MqttMessage message(Mqtt3Publish p) {

@@ -5,6 +5,7 @@ import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubAckException;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscription;
 import dev.sluice.broker.Header;
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -86,7 +88,10 @@ final class Mqtt5Connection implements MqttConnection {
             subscriptions.add(
                     Mqtt5Subscription.builder().topicFilter(f).qos(qos).build());
         }
-        client.subscribeWith().addSubscriptions(subscriptions).send();
+        client.subscribeWith()
+                .addSubscriptions(subscriptions)
+                .send()
+                .whenComplete((ack, error) -> MqttConnection.logFailedSubscription(filters, error));
     }
 
     private static MqttMessage message(Mqtt5Publish p) {
@@ -113,10 +118,17 @@ final class Mqtt5Connection implements MqttConnection {
                 .retain(retain)
                 .payload(payload)
                 .send()
-                .thenApply(result -> {
-                    result.getError().ifPresent(e -> {
-                        throw new IllegalStateException(e.getMessage(), e);
-                    });
+                .handle((result, error) -> {
+                    Throwable e = error != null ? error : result.getError().orElse(null);
+                    if (e instanceof CompletionException c && c.getCause() != null) {
+                        e = c.getCause();
+                    }
+                    if (e instanceof Mqtt5PubAckException refused) {
+                        throw new Refused("the broker refused a message to " + topic + ": " + refused.getMessage(), e);
+                    }
+                    if (e != null) {
+                        throw new CompletionException(e);
+                    }
                     return null;
                 });
     }

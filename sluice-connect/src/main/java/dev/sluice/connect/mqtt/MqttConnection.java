@@ -23,7 +23,27 @@ interface MqttConnection {
     /** Connects; the future fails if the first try does (the client keeps trying in the background). */
     CompletableFuture<Void> connect();
 
-    /** Publishes; completes when the broker acknowledged it (QoS 1) or it was sent (QoS 0). */
+    /** The broker refused a message it was sent (MQTT 5 only: 3.1.1 has no way to say so): sending it again is no use. */
+    final class Refused extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Refused(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** Logs a subscription the broker refused (or that could not be sent), which would otherwise go unnoticed. */
+    static void logFailedSubscription(List<String> filters, Throwable error) {
+        if (error != null) {
+            System.getLogger("dev.sluice.connect.mqtt")
+                    .log(System.Logger.Level.ERROR, "subscribing to " + filters + " failed: " + error.getMessage());
+        }
+    }
+
+    /**
+     * Publishes; completes when the broker acknowledged it (QoS 1) or it was sent (QoS 0), or fails ({@link Refused}
+     * when the broker refused it).
+     */
     CompletableFuture<Void> publish(String topic, byte[] payload, boolean retain);
 
     boolean isConnected();

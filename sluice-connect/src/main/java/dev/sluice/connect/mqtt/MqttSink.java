@@ -83,25 +83,38 @@ public final class MqttSink implements SinkConnector {
         @Override
         public void open() {
             connection = MqttConnection.of(settings);
-            connection.connect().exceptionally(e -> null); // the client keeps trying; write() waits for it
+            try {
+                connection.connect().get(10, TimeUnit.SECONDS);
+            } catch (Exception e) { // the client keeps trying; write() answers "unreachable" until it is back
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
 
         @Override
         public void write(List<StreamRecord> records) throws SinkException {
-            List<CompletableFuture<Void>> sent = new ArrayList<>(records.size());
+            List<String> topics = new ArrayList<>(records.size());
             for (StreamRecord r : records) {
-                sent.add(connection.publish(topicOf(r), r.valueBytes() == null ? new byte[0] : r.valueBytes(), retain));
+                topics.add(topicOf(r)); // all of them before anything is sent: a refusal sends nothing twice
+            }
+            if (!connection.isConnected()) { // the client would queue them while it reconnects, again at each retry
+                throw SinkException.retriable("MQTT broker " + settings.address() + " unreachable", null);
+            }
+            List<CompletableFuture<Void>> sent = new ArrayList<>(records.size());
+            for (int i = 0; i < records.size(); i++) {
+                byte[] value = records.get(i).valueBytes();
+                sent.add(connection.publish(topics.get(i), value == null ? new byte[0] : value, retain));
             }
             try {
                 CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(ACK_TIMEOUT_S, TimeUnit.SECONDS);
             } catch (TimeoutException e) {
                 throw SinkException.retriable(
-                        "MQTT broker " + settings.address()
-                                + (connection.isConnected()
-                                        ? " did not acknowledge within " + ACK_TIMEOUT_S + " s"
-                                        : " unreachable"),
-                        e);
+                        "MQTT broker " + settings.address() + " did not acknowledge within " + ACK_TIMEOUT_S + " s", e);
             } catch (ExecutionException e) {
+                if (e.getCause() instanceof MqttConnection.Refused refused) {
+                    throw SinkException.rejected(refused.getMessage(), refused);
+                }
                 throw SinkException.retriable(
                         "MQTT broker " + settings.address() + ": "
                                 + e.getCause().getMessage(),

@@ -13,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code type: mqtt} source: subscribes to topic filters (with {@code +} and {@code #}) on an MQTT broker and publishes
@@ -93,19 +95,7 @@ public final class MqttSource implements SourceConnector {
         @Override
         public void start(Publisher publisher) {
             connection = MqttConnection.of(settings);
-            connection.subscribe(
-                    filters,
-                    m -> publisher.publish(List.of(event(m))).whenComplete((r, e) -> {
-                        if (e == null) {
-                            m.acknowledge().run();
-                        } else { // not acknowledged: the MQTT broker sends it again after a reconnect
-                            System.getLogger("dev.sluice.connect.mqtt")
-                                    .log(
-                                            System.Logger.Level.WARNING,
-                                            "could not store an MQTT message from " + m.topic() + ": "
-                                                    + e.getMessage());
-                        }
-                    }));
+            connection.subscribe(filters, m -> store(publisher, m, event(m), 0));
             connection.connect().exceptionally(e -> {
                 System.getLogger("dev.sluice.connect.mqtt")
                         .log(
@@ -113,6 +103,33 @@ public final class MqttSource implements SourceConnector {
                                 "MQTT broker " + settings.address() + " not reachable (" + e.getMessage()
                                         + "); trying again with backoff");
                 return null;
+            });
+        }
+
+        /**
+         * Publishes the message's event and acknowledges the message once it is stored. A store that fails is tried
+         * again with backoff until it works or the source stops: the MQTT client acknowledges in the order messages
+         * came, so one message never acknowledged would hold back every later one (and the broker stops sending when
+         * its window of unacknowledged messages is full).
+         */
+        private void store(Publisher publisher, MqttMessage m, Event event, int failures) {
+            publisher.publish(List.of(event)).whenComplete((r, e) -> {
+                if (e == null) {
+                    m.acknowledge().run();
+                    return;
+                }
+                if (failures == 0) {
+                    System.getLogger("dev.sluice.connect.mqtt")
+                            .log(
+                                    System.Logger.Level.WARNING,
+                                    "could not store an MQTT message from " + m.topic() + ": " + e.getMessage()
+                                            + "; trying again");
+                }
+                if (publisher.isRunning()) { // else not acknowledged: the broker sends it again after a restart
+                    long delay = Math.min(30_000, 100L << Math.min(failures, 9));
+                    CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS)
+                            .execute(() -> store(publisher, m, event, failures + 1));
+                }
             });
         }
 

@@ -21,8 +21,9 @@ import java.util.Set;
  * attempts run out, or what the endpoint refuses.
  */
 public final class WebhookSink implements SinkConnector {
-    /** Headers the sink sets itself, which {@code headers} may not replace. */
-    private static final Set<String> OWN_HEADERS = Set.of("content-type", "content-length", "host");
+    /** Headers the sink (or Java's HTTP client) sets itself, which {@code headers} may not set. */
+    private static final Set<String> OWN_HEADERS =
+            Set.of("content-type", "content-length", "host", "connection", "expect", "upgrade");
 
     @Override
     public String type() {

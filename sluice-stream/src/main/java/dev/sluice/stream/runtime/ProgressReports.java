@@ -16,8 +16,10 @@ import java.util.List;
  * StatefulStep#PROGRESS_HEADER} = {@code reading clicks/0,clicks/1}, the partitions it reads. A report lands behind
  * everything the task sent to that partition before, so the stateful step reading it learns that an origin partition
  * it had no event from had nothing for it; and when reports stop, that the task before is down and its events may
- * still come. When the task has read nothing for a second, it writes one last report, {@code caught-up ...}, and none
- * until it reads again, so a pipeline whose input has ended goes quiet (see {@link StatefulStep#onProgress}).
+ * still come. When the task has read nothing for a second, it writes {@code caught-up ...} instead, and then only every
+ * {@link StatefulStep#CAUGHT_UP_INTERVAL_MS} until it reads again, so that a pipeline whose input has ended is nearly
+ * quiet while a task that takes a by-key partition over still learns the stage before is alive (see {@link
+ * StatefulStep#onProgress}).
  */
 final class ProgressReports {
     /** What a report says. */
@@ -74,7 +76,8 @@ final class ProgressReports {
 
     /** Whether {@link #sendIfDue} would send now. */
     boolean due(Collection<TopicPartition> reading, long nowMs) {
-        return !caughtUpSent && !reading.isEmpty() && nowMs - lastSentAt >= StatefulStep.PROGRESS_INTERVAL_MS;
+        long interval = caughtUpSent ? StatefulStep.CAUGHT_UP_INTERVAL_MS : StatefulStep.PROGRESS_INTERVAL_MS;
+        return !reading.isEmpty() && nowMs - lastSentAt >= interval;
     }
 
     /** What a report says, or null when the event is not one. */

@@ -416,9 +416,17 @@ final class StageTask implements Runnable {
                 List<StreamRecord> failed = e.failed(records);
                 List<StreamRecord> untried = e.untried();
                 int written = records.size() - failed.size() - untried.size();
-                if (written > 0 || (!failed.isEmpty() && !untried.isEmpty())) { // smaller parts: no loop
+                if (written > 0 || (!untried.isEmpty() && untried.size() < records.size())) { // got part of the way
                     metrics.out.add(written);
-                    return deliverFailed(failed, e) && (untried.isEmpty() || deliver(untried));
+                    if (!failed.isEmpty() && !deliverFailed(failed, e)) {
+                        return false;
+                    }
+                    if (untried.isEmpty()) {
+                        return true;
+                    }
+                    records = untried; // the rest, as a batch of its own
+                    attempt = 0;
+                    continue;
                 }
                 if (e.isUndeliverable()) {
                     return deliverFailed(records, e);
@@ -453,7 +461,7 @@ final class StageTask implements Runnable {
         }
     }
 
-    /** Records a sink failed on while it wrote the rest of their batch: dead-lettered, or written again. */
+    /** Records a sink failed on while it wrote others of their batch: dead-lettered, or written again. */
     private boolean deliverFailed(List<StreamRecord> failed, SinkException e) throws InterruptedException {
         if (e.isUndeliverable()) {
             for (StreamRecord r : failed) {
@@ -461,7 +469,7 @@ final class StageTask implements Runnable {
             }
             return true;
         }
-        return failed.isEmpty() || deliver(failed);
+        return deliver(failed);
     }
 
     private void deadLetter(ConsumedEvent origin, String step, Throwable error) {

@@ -45,7 +45,10 @@ final class InputTimes {
         this.watermarks = upstream == null
                 ? new Watermarks(outOfOrderMs, idleTimeoutMs)
                 : Watermarks.reported(
-                        outOfOrderMs, idleTimeoutMs, Math.max(idleTimeoutMs, 3 * StatefulStep.PROGRESS_INTERVAL_MS));
+                        outOfOrderMs,
+                        idleTimeoutMs,
+                        3 * StatefulStep.PROGRESS_INTERVAL_MS,
+                        3 * StatefulStep.CAUGHT_UP_INTERVAL_MS);
     }
 
     /** Reads the {@link StatefulStep#UPSTREAM} argument, or null when it is not given. */

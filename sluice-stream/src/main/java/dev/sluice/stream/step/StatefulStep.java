@@ -33,8 +33,11 @@ public interface StatefulStep extends Step {
      */
     String PROGRESS_HEADER = "sluice.progress";
 
-    /** How often the stage before a by-key topic reports its progress. */
+    /** How often the stage before a by-key topic reports its progress while it reads. */
     long PROGRESS_INTERVAL_MS = 1_000;
+
+    /** How often it says again that it has caught up while it reads nothing. */
+    long CAUGHT_UP_INTERVAL_MS = 10_000;
 
     /** The task now reads these partitions. */
     void onAssigned(Collection<TopicPartition> partitions, long nowMs);

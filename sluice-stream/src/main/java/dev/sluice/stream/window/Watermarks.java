@@ -27,6 +27,8 @@ public final class Watermarks {
     private final long idleTimeoutMs;
     /** For reported inputs: how long after its last report the task before counts as alive; else 0. */
     private final long reportTimeoutMs;
+    /** For reported inputs: how long a report that the task before caught up holds. */
+    private final long caughtUpTimeoutMs;
 
     private final Map<Object, Input> inputs = new HashMap<>();
     /** Processing time the task did not read, which idle timers leave out. */
@@ -46,28 +48,31 @@ public final class Watermarks {
 
     /** Inputs read directly: one is idle when it has had no event for {@code idleTimeoutMs}. */
     public Watermarks(long outOfOrdernessMs, long idleTimeoutMs) {
-        this(outOfOrdernessMs, idleTimeoutMs, 0);
+        this(outOfOrdernessMs, idleTimeoutMs, 0, 0);
     }
 
-    private Watermarks(long outOfOrdernessMs, long idleTimeoutMs, long reportTimeoutMs) {
+    private Watermarks(long outOfOrdernessMs, long idleTimeoutMs, long reportTimeoutMs, long caughtUpTimeoutMs) {
         if (outOfOrdernessMs < 0 || idleTimeoutMs <= 0) {
             throw new IllegalArgumentException("out-of-orderness must be >= 0 and the idle timeout > 0");
         }
         this.outOfOrdernessMs = outOfOrdernessMs;
         this.idleTimeoutMs = idleTimeoutMs;
         this.reportTimeoutMs = reportTimeoutMs;
+        this.caughtUpTimeoutMs = caughtUpTimeoutMs;
     }
 
     /**
      * Inputs fed by another task, which reports its progress: one is idle when reports kept coming while it had no
-     * event for {@code idleTimeoutMs}; when no report came for {@code reportTimeoutMs}, the task before is taken for
-     * down and its inputs hold the watermark.
+     * event for {@code idleTimeoutMs}, or the last one, within {@code caughtUpTimeoutMs}, said it had caught up; when no
+     * report came for {@code reportTimeoutMs} (for {@code caughtUpTimeoutMs} after a caught-up one), the task before is
+     * taken for down and its inputs hold the watermark.
      */
-    public static Watermarks reported(long outOfOrdernessMs, long idleTimeoutMs, long reportTimeoutMs) {
-        if (reportTimeoutMs <= 0) {
-            throw new IllegalArgumentException("the report timeout must be > 0");
+    public static Watermarks reported(
+            long outOfOrdernessMs, long idleTimeoutMs, long reportTimeoutMs, long caughtUpTimeoutMs) {
+        if (reportTimeoutMs <= 0 || caughtUpTimeoutMs <= 0) {
+            throw new IllegalArgumentException("the report timeouts must be > 0");
         }
-        return new Watermarks(outOfOrdernessMs, idleTimeoutMs, reportTimeoutMs);
+        return new Watermarks(outOfOrdernessMs, idleTimeoutMs, reportTimeoutMs, caughtUpTimeoutMs);
     }
 
     /** An input this task reads, known before its first event (so it holds the watermark back until it speaks). */
@@ -146,7 +151,7 @@ public final class Watermarks {
         }
         // reported: the task before must have said, reporting all along for the idle timeout, that it had nothing
         return reportTimeoutMs == 0
-                || i.caughtUp
+                || (i.caughtUp && now - i.lastReportAt < caughtUpTimeoutMs)
                 || (i.lastReportAt != NONE
                         && now - i.lastReportAt < reportTimeoutMs
                         && i.lastReportAt - Math.max(i.lastEventAt, i.reportingSince) >= idleTimeoutMs);

@@ -55,7 +55,9 @@ class ProgressReportsTest {
         reports.sendIfDue(delivery, READING, 2_000);
         assertThat(reports.due(READING, 3_500)).isTrue();
         reports.sendIfDue(delivery, READING, 3_500); // nothing read for 1.6 s
-        assertThat(reports.due(READING, 9_000)).as("quiet until it reads again").isFalse();
+        assertThat(reports.due(READING, 9_000))
+                .as("caught up: said again only every 10 s")
+                .isFalse();
         reports.sendIfDue(delivery, READING, 9_000);
         assertThat(reports.due(List.of(), 9_000))
                 .as("nothing to report without partitions")
@@ -68,9 +70,11 @@ class ProgressReportsTest {
                         "1: reading [clicks/0]",
                         "0: caught up [clicks/0]",
                         "1: caught up [clicks/0]");
-        reports.onRead(9_500);
-        reports.sendIfDue(delivery, READING, 10_000);
-        assertThat(sent).hasSize(8).endsWith("1: reading [clicks/0]");
+        reports.sendIfDue(delivery, READING, 13_500);
+        assertThat(sent).hasSize(8).endsWith("1: caught up [clicks/0]");
+        reports.onRead(14_000);
+        reports.sendIfDue(delivery, READING, 14_500);
+        assertThat(sent).hasSize(10).endsWith("1: reading [clicks/0]");
     }
 
     @Test

@@ -231,8 +231,8 @@ class WindowPipelineTest {
                             .filter(e -> e.value() == null)
                             .map(e -> header(e, "sluice.progress"))
                             .toList())
-                    .as("the report of the stage before, which read everything in less than a second")
-                    .containsExactly("caught-up clicks/0,clicks/1");
+                    .as("the reports of the stage before, which read everything in less than a second")
+                    .contains("caught-up clicks/0,clicks/1");
             assertThat(readAll("p.count.dlq")).as("reports are not events").isEmpty();
         }
         List<String> results = readAll("counts").stream()

@@ -122,7 +122,7 @@ class AggregationsTest {
      */
     @Test
     void shouldHoldAReportedInputWhoseStageBeforeStoppedReporting() {
-        Watermarks w = Watermarks.reported(1_000, 3_000, 3_000);
+        Watermarks w = Watermarks.reported(1_000, 3_000, 3_000, 30_000);
         w.register("alive", 0);
         w.register("down", 0);
         w.onEvent("alive", 10_000, 100);
@@ -153,16 +153,19 @@ class AggregationsTest {
 
     @Test
     void shouldTakeAReportedInputWhoseStageBeforeCaughtUpForIdle() {
-        Watermarks w = Watermarks.reported(1_000, 3_000, 3_000);
+        Watermarks w = Watermarks.reported(1_000, 3_000, 3_000, 30_000);
         w.register("a", 0);
         w.register("b", 0);
         w.onEvent("a", 50_000, 100);
         w.onEvent("b", 20_000, 100);
-        w.onProgress("b", true, 1_000); // read everything: quiet from now on
+        w.onProgress("b", true, 1_000); // read everything: says so again every 10 s while quiet
         assertThat(w.current(3_000)).as("silent for less than the idle timeout").isEqualTo(19_000);
-        assertThat(w.current(60_000))
-                .as("caught up and silent: idle, however long")
-                .isEqualTo(49_000);
+        assertThat(w.current(30_000)).as("caught up and silent: idle").isEqualTo(49_000);
+        assertThat(w.current(31_000))
+                .as("no caught-up report again for 30 s: the stage before is down, held")
+                .isEqualTo(19_000);
+        w.onProgress("b", true, 40_000);
+        assertThat(w.current(60_000)).as("it said so again").isEqualTo(49_000);
         w.onEvent("b", 21_000, 61_000);
         assertThat(w.current(70_000))
                 .as("it spoke again, then went silent without a report: held")

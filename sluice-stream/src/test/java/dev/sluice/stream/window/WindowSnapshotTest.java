@@ -52,6 +52,19 @@ class WindowSnapshotTest {
         }
     }
 
+    /** A slot no snapshot held needs no deletion in the changelog; one an earlier snapshot held does. */
+    @Test
+    void shouldWriteNoDeletionForASlotCreatedAndRemovedBetweenTwoSnapshots() {
+        WindowOperator operator = new WindowOperator(new Windowing.Tumbling(60_000), 0, AGGREGATIONS, true);
+        operator.add("kept", 1_000, Map.of("user", "u1"), 0, r -> {});
+        operator.snapshot().forEach((slot, saved) -> {});
+        operator.add("brief", 2_000, Map.of("user", "u2"), 0, r -> {});
+        operator.advance(60_000, r -> {}); // the window closes and, with no lateness, goes
+        List<String> written = new ArrayList<>();
+        operator.snapshot().forEach((slot, saved) -> written.add(slot.key() + (saved == null ? " deleted" : " saved")));
+        assertThat(written).containsExactly("kept deleted");
+    }
+
     @Test
     void shouldKeepTheValueOfASlotRemovedAfterTheSnapshot() {
         WindowOperator operator = new WindowOperator(new Windowing.Tumbling(60_000), 0, AGGREGATIONS, true);
