@@ -182,15 +182,18 @@ class WebhookSinkIT {
         String url = start((n, body) -> ids(body).contains(13L) ? 400 : 200);
         run(pipeline(100, 0.05, settings(url, Map.of("batch", 10))));
 
-        Map<String, String> reasons = new LinkedHashMap<>();
+        // halves of broken JSON can be equal: a list, not a map by value
+        List<String> reasons = new ArrayList<>();
+        List<String> deadValues = new ArrayList<>();
         for (ConsumedEvent e : deadLetters()) {
-            reasons.put(e.valueAsString(), header(e, "sluice.dlq.message"));
+            reasons.add(header(e, "sluice.dlq.message"));
+            deadValues.add(e.valueAsString());
         }
-        assertThat(reasons.values())
+        assertThat(reasons)
                 .filteredOn(m -> m.contains("refused"))
                 .singleElement()
                 .satisfies(m -> assertThat(m).contains("HTTP 400: {\"error\": \"order 13 is not for us\"}"));
-        assertThat(reasons.values())
+        assertThat(reasons)
                 .filteredOn(m -> m.contains("not JSON"))
                 .isNotEmpty()
                 .allSatisfy(m -> assertThat(m).contains("format: cloudevents"));
@@ -204,7 +207,11 @@ class WebhookSinkIT {
             }
         }
         assertThat(delivered.size() + reasons.size())
-                .as("each event delivered or dead-lettered")
+                .as(() -> "each event delivered or dead-lettered; delivered " + delivered + ", dead " + deadValues
+                        + ", requests "
+                        + requests.stream()
+                                .map(r -> r.status() + " " + ids(r.body()))
+                                .toList())
                 .isEqualTo(100);
         assertThat(delivered).doesNotContain(13L);
     }
