@@ -2,78 +2,42 @@ package dev.sluice.connect.mqtt;
 
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
-import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubAckException;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscription;
 import dev.sluice.broker.Header;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 /** {@link MqttConnection} over MQTT 5: its user properties and content type become headers. */
-final class Mqtt5Connection implements MqttConnection {
+final class Mqtt5Connection extends HiveMqConnection {
     /** How long the broker keeps the session of a client that is away. */
     private static final long SESSION_EXPIRY_S = 7 * 24 * 3600;
 
-    private final MqttSettings settings;
-    private final MqttQos qos;
     private Mqtt5AsyncClient client;
-    private ExecutorService handlerThread;
-    private List<String> filters = List.of();
-    private Consumer<MqttMessage> handler;
 
     Mqtt5Connection(MqttSettings settings) {
-        this.settings = settings;
-        this.qos = settings.qos() == 0 ? MqttQos.AT_MOST_ONCE : MqttQos.AT_LEAST_ONCE;
-    }
-
-    @Override
-    public void subscribe(List<String> filters, Consumer<MqttMessage> handler) {
-        this.filters = List.copyOf(filters);
-        this.handler = handler;
+        super(settings);
     }
 
     @Override
     public CompletableFuture<Void> connect() {
-        Mqtt5ClientBuilder b = MqttClient.builder()
-                .useMqttVersion5()
-                .identifier(settings.clientId())
-                .serverHost(settings.host())
-                .serverPort(settings.port())
-                .automaticReconnect()
-                .initialDelay(500, TimeUnit.MILLISECONDS)
-                .maxDelay(30, TimeUnit.SECONDS)
-                .applyAutomaticReconnect();
-        if (settings.tls()) {
-            b = b.sslWithDefaultConfig();
-        }
+        Mqtt5ClientBuilder b = configure(MqttClient.builder().useMqttVersion5());
         if (settings.username() != null) {
             b = b.simpleAuth()
                     .username(settings.username())
-                    .password(
-                            settings.password() == null
-                                    ? new byte[0]
-                                    : settings.password().getBytes(StandardCharsets.UTF_8))
+                    .password(password())
                     .applySimpleAuth();
-        }
-        if (!filters.isEmpty()) {
-            b = b.addConnectedListener(c -> subscribeAll());
         }
         client = b.buildAsync();
         if (handler != null) {
-            handlerThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "sluice-mqtt-" + settings.clientId()));
             // ALL, not SUBSCRIBED: what the session kept comes before this client has subscribed again, and would be
             // acknowledged unseen
-            client.publishes(MqttGlobalPublishFilter.ALL, p -> handler.accept(message(p)), handlerThread, true);
+            client.publishes(MqttGlobalPublishFilter.ALL, p -> handler.accept(message(p)), handlerThread(), true);
         }
         return client.connectWith()
                 .cleanStart(false)
@@ -82,12 +46,11 @@ final class Mqtt5Connection implements MqttConnection {
                 .thenApply(ack -> null);
     }
 
-    private void subscribeAll() {
-        List<Mqtt5Subscription> subscriptions = new ArrayList<>();
-        for (String f : filters) {
-            subscriptions.add(
-                    Mqtt5Subscription.builder().topicFilter(f).qos(qos).build());
-        }
+    @Override
+    protected void subscribeAll() {
+        List<Mqtt5Subscription> subscriptions = filters.stream()
+                .map(f -> Mqtt5Subscription.builder().topicFilter(f).qos(qos).build())
+                .toList();
         client.subscribeWith()
                 .addSubscriptions(subscriptions)
                 .send()
@@ -134,20 +97,12 @@ final class Mqtt5Connection implements MqttConnection {
     }
 
     @Override
-    public boolean isConnected() {
-        return client != null && client.getState().isConnected();
+    protected MqttClient client() {
+        return client;
     }
 
     @Override
-    public void disconnect() {
-        if (client != null) {
-            client.disconnect()
-                    .orTimeout(5, TimeUnit.SECONDS)
-                    .exceptionally(e -> null)
-                    .join();
-        }
-        if (handlerThread != null) {
-            handlerThread.shutdown();
-        }
+    protected CompletableFuture<Void> disconnectClient() {
+        return client.disconnect();
     }
 }
