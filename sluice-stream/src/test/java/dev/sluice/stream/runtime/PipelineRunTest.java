@@ -126,6 +126,31 @@ class PipelineRunTest {
         assertThat(header(dead.get(0), "sluice.dlq.message")).isEqualTo("value contains 'bad'");
     }
 
+    /**
+     * A sink that wrote part of a batch and gave up on one record: the records before it are not written again, the
+     * one it gave up on is dead-lettered at once, and the ones after it are written.
+     */
+    @Test
+    void shouldDeadLetterOnlyWhatASinkGaveUpOnAndWriteTheRest() throws Exception {
+        PipelineSpec spec = Pipeline.named("p")
+                .topic("in", 1)
+                .source(
+                        "src",
+                        "list",
+                        "in",
+                        Map.of("values", List.of("a", "b", "lost1", "c", "lost2", "d"), "batch", 6))
+                .sink("out", "collect", Map.of("into", "out", "give-up", "lost"), s -> s.from("in"))
+                .build();
+        try (PipelineRun run = PipelineRun.start(spec, broker, options())) {
+            assertThat(run.awaitIdle(Duration.ofSeconds(20))).isTrue();
+            assertThat(run.metrics().get("out").out()).isEqualTo(4);
+        }
+        assertThat(TestConnectors.COLLECTED.get("out")).containsExactly("a", "b", "c", "d");
+        List<ConsumedEvent> dead = readAll("p.out.dlq");
+        assertThat(dead).extracting(ConsumedEvent::valueAsString).containsExactly("lost1", "lost2");
+        assertThat(header(dead.get(1), "sluice.dlq.message")).isEqualTo("gave up on 'lost2'");
+    }
+
     @Test
     void shouldResumeSourcesAndStagesWhereTheyStoppedAfterARestart() throws Exception {
         List<String> values = new ArrayList<>();

@@ -85,7 +85,8 @@ final class TestConnectors {
 
     /**
      * {@code type: collect, name: x}: appends values to {@link #COLLECTED}; throws a retriable error while
-     * {@link #DOWN} is set for its name, and refuses values containing {@code reject}.
+     * {@link #DOWN} is set for its name, refuses values containing {@code reject}, and gives up on a value containing
+     * {@code give-up} after writing the ones before it, as a sink whose own retries ran out does.
      */
     static final class CollectSink implements SinkConnector {
         @Override
@@ -102,13 +103,15 @@ final class TestConnectors {
         public List<ConfigKey> keys() {
             return List.of(
                     ConfigKey.required("into", "out", "collection name"),
-                    ConfigKey.optional("reject", "bad", "refuse values containing this"));
+                    ConfigKey.optional("reject", "bad", "refuse values containing this"),
+                    ConfigKey.optional("give-up", "lost", "give up on values containing this"));
         }
 
         @Override
         public Sink create(Config config, ConnectorContext context) {
             String into = config.string("into");
             String reject = config.string("reject", null);
+            String giveUp = config.string("give-up", null);
             return new Sink() {
                 @Override
                 public void open() {
@@ -127,8 +130,13 @@ final class TestConnectors {
                             throw SinkException.rejected("value contains '" + reject + "'", null);
                         }
                     }
-                    for (StreamRecord r : records) {
-                        COLLECTED.get(into).add(new String(r.valueBytes(), StandardCharsets.UTF_8));
+                    for (int i = 0; i < records.size(); i++) {
+                        String v = new String(records.get(i).valueBytes(), StandardCharsets.UTF_8);
+                        if (giveUp != null && v.contains(giveUp)) {
+                            throw SinkException.undeliverable("gave up on '" + v + "'", null)
+                                    .partly(List.of(records.get(i)), records.subList(i + 1, records.size()));
+                        }
+                        COLLECTED.get(into).add(v);
                     }
                 }
 
