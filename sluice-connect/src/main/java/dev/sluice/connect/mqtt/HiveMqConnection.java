@@ -54,6 +54,14 @@ abstract class HiveMqConnection implements MqttConnection {
     /** Subscribes to {@link #filters} (on every connect). */
     protected abstract void subscribeAll();
 
+    /** Logs a subscription the broker refused (or that could not be sent), which would otherwise go unnoticed. */
+    protected void logFailedSubscription(Throwable error) {
+        if (error != null) {
+            System.getLogger("dev.sluice.connect.mqtt")
+                    .log(System.Logger.Level.ERROR, "subscribing to " + filters + " failed: " + error.getMessage());
+        }
+    }
+
     /** The client, once built. */
     protected abstract MqttClient client();
 

@@ -43,7 +43,7 @@ final class Mqtt3Connection extends HiveMqConnection {
         client.subscribeWith()
                 .addSubscriptions(subscriptions)
                 .send()
-                .whenComplete((ack, error) -> MqttConnection.logFailedSubscription(filters, error));
+                .whenComplete((ack, error) -> logFailedSubscription(error));
     }
 
     private static MqttMessage message(Mqtt3Publish p) {

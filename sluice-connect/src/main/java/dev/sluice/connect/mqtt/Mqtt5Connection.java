@@ -54,7 +54,7 @@ final class Mqtt5Connection extends HiveMqConnection {
         client.subscribeWith()
                 .addSubscriptions(subscriptions)
                 .send()
-                .whenComplete((ack, error) -> MqttConnection.logFailedSubscription(filters, error));
+                .whenComplete((ack, error) -> logFailedSubscription(error));
     }
 
     private static MqttMessage message(Mqtt5Publish p) {

@@ -32,14 +32,6 @@ interface MqttConnection {
         }
     }
 
-    /** Logs a subscription the broker refused (or that could not be sent), which would otherwise go unnoticed. */
-    static void logFailedSubscription(List<String> filters, Throwable error) {
-        if (error != null) {
-            System.getLogger("dev.sluice.connect.mqtt")
-                    .log(System.Logger.Level.ERROR, "subscribing to " + filters + " failed: " + error.getMessage());
-        }
-    }
-
     /**
      * Publishes; completes when the broker acknowledged it (QoS 1) or it was sent (QoS 0), or fails ({@link Refused}
      * when the broker refused it).
