@@ -88,8 +88,8 @@ final class TwoPhaseFiles implements TransactionalSink {
                 Part part = open.get(origin.topicPartition());
                 if (part == null) {
                     part = new Part(
-                            inProgress.resolve(prefix + origin.topic() + "-" + origin.partition() + "-"
-                                    + origin.offset() + SUFFIX),
+                            inProgress.resolve(
+                                    CommittedName.inProgress(prefix, origin.topicPartition(), origin.offset(), SUFFIX)),
                             origin.offset());
                     open.put(origin.topicPartition(), part);
                 }
@@ -116,13 +116,13 @@ final class TwoPhaseFiles implements TransactionalSink {
                 part.out.flush();
                 part.channel.force(true);
                 part.out.close();
-                Path target = pending.resolve(prefix + e.getKey().topic() + "-"
-                        + e.getKey().partition() + "-" + part.first + "-" + part.last + SUFFIX);
+                Path target =
+                        pending.resolve(CommittedName.prepared(prefix, e.getKey(), part.first, part.last, SUFFIX));
                 Files.move(part.file, target, StandardCopyOption.ATOMIC_MOVE);
                 prepared.add(target);
                 it.remove();
             }
-            forceDirectory(pending);
+            Durably.forceDirectory(pending);
         } catch (IOException e) {
             throw SinkException.retriable("cannot prepare files in " + pending + ": " + e.getMessage(), e);
         }
@@ -137,7 +137,7 @@ final class TwoPhaseFiles implements TransactionalSink {
                 }
             }
             prepared.clear();
-            forceDirectory(dir);
+            Durably.forceDirectory(dir);
         } catch (IOException e) {
             throw SinkException.retriable("cannot publish files into " + dir + ": " + e.getMessage(), e);
         }
@@ -154,7 +154,7 @@ final class TwoPhaseFiles implements TransactionalSink {
             }
             try (DirectoryStream<Path> files = Files.newDirectoryStream(pending, prefix + "*" + SUFFIX)) {
                 for (Path file : files) {
-                    FileName name = FileName.parse(file, prefix, 2);
+                    CommittedName name = CommittedName.parse(file.getFileName().toString(), prefix, SUFFIX, 2);
                     if (name == null || !committed.containsKey(name.partition())) {
                         continue; // another task's partition
                     }
@@ -168,22 +168,15 @@ final class TwoPhaseFiles implements TransactionalSink {
             }
             try (DirectoryStream<Path> files = Files.newDirectoryStream(inProgress, prefix + "*" + SUFFIX)) {
                 for (Path file : files) {
-                    FileName name = FileName.parse(file, prefix, 1);
+                    CommittedName name = CommittedName.parse(file.getFileName().toString(), prefix, SUFFIX, 1);
                     if (name != null && committed.containsKey(name.partition())) {
                         Files.delete(file);
                     }
                 }
             }
-            forceDirectory(dir);
+            Durably.forceDirectory(dir);
         } catch (IOException e) {
             throw SinkException.retriable("cannot recover the files in " + dir + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** Makes renames in a directory durable. */
-    private static void forceDirectory(Path directory) throws IOException {
-        try (FileChannel c = FileChannel.open(directory, StandardOpenOption.READ)) {
-            c.force(true);
         }
     }
 
@@ -197,27 +190,5 @@ final class TwoPhaseFiles implements TransactionalSink {
             }
         }
         open.clear();
-    }
-
-    /** The partition and last offset a file's name holds: {@code <sink>-<topic>-<partition>-<first>[-<last>].jsonl}. */
-    private record FileName(TopicPartition partition, long last) {
-        /** @param offsets how many offsets end the name (1 in progress, 2 pending); null for another kind of name */
-        static FileName parse(Path file, String prefix, int offsets) {
-            String name = file.getFileName().toString();
-            String[] parts = name.substring(prefix.length(), name.length() - SUFFIX.length())
-                    .split("-");
-            int numbers = offsets + 1;
-            if (parts.length <= numbers) {
-                return null;
-            }
-            try {
-                int partition = Integer.parseInt(parts[parts.length - numbers]);
-                long last = Long.parseLong(parts[parts.length - 1]);
-                String topic = String.join("-", java.util.Arrays.copyOf(parts, parts.length - numbers));
-                return new FileName(new TopicPartition(topic, partition), last);
-            } catch (NumberFormatException e) {
-                return null;
-            }
-        }
     }
 }

@@ -25,6 +25,15 @@ public interface SinkConnector {
      */
     Sink create(Config config, ConnectorContext context);
 
+    /**
+     * Whether the sink holds what it writes until a commit, at any guarantee (files that cannot be appended to, like
+     * Parquet): then the runtime always builds it with {@link #createExactlyOnce} and commits the stage's offsets
+     * between its prepare and publish.
+     */
+    default boolean twoPhase() {
+        return false;
+    }
+
     /** Whether {@link #createExactlyOnce} works: the sink can publish its output together with the input offsets. */
     default boolean supportsExactlyOnce() {
         return false;

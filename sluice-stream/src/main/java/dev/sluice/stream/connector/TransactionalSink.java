@@ -10,6 +10,11 @@ import java.util.Map;
  * committed, and throws away the rest, whose events are read again. Used by the task's thread.
  */
 public interface TransactionalSink extends Sink {
+    /** How often the sink wants its output published, in ms; 0 for the run's checkpoint interval. */
+    default long publishEveryMs() {
+        return 0;
+    }
+
     /** Makes everything written so far durable and ready to publish. */
     void prepare() throws SinkException;
 

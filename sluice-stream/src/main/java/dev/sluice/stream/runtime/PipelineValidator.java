@@ -165,11 +165,11 @@ public final class PipelineValidator {
                     st.location());
             if (st.output() instanceof Output.ToSink sink) {
                 SinkConnector connector = connectors.sink(sink.type(), st.location());
-                if (st.exactlyOnce()) {
+                if (st.exactlyOnce() || connector.twoPhase()) {
                     exactlyOnceSink(st, connector, stateful);
                 }
                 Config config = Config.check("sink " + st.name(), sink.config(), connector.keys(), st.location());
-                if (st.exactlyOnce()) { // checks values; opens nothing
+                if (st.exactlyOnce() || connector.twoPhase()) { // checks values; opens nothing
                     connector.createExactlyOnce(config, context);
                 } else {
                     connector.create(config, context);
@@ -209,7 +209,8 @@ public final class PipelineValidator {
         if (stateful) {
             throw new PipelineException(
                     st.location(),
-                    "sink '" + st.name() + "': an exactly-once sink cannot have a window, stream join or process step"
+                    "sink '" + st.name() + "': " + (connector.twoPhase() ? "a " + connector.type() : "an exactly-once")
+                            + " sink cannot have a window, stream join or process step"
                             + " yet; send the results to a topic in a stage, and let the sink read that topic.");
         }
     }

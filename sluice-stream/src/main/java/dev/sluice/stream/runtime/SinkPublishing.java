@@ -30,7 +30,7 @@ final class SinkPublishing {
         this.sink = sink;
         this.consumer = consumer;
         this.clock = clock;
-        this.intervalMs = intervalMs;
+        this.intervalMs = sink.publishEveryMs() > 0 ? sink.publishEveryMs() : intervalMs;
         this.metrics = metrics;
         this.last = clock.millis();
     }

@@ -213,7 +213,7 @@ final class StageTask implements Runnable {
                     plan.spec().exactlyOnce());
         }
         if (plan.sink() != null) {
-            if (plan.spec().exactlyOnce()) {
+            if (plan.spec().exactlyOnce() || plan.sink().twoPhase()) {
                 TransactionalSink ts = plan.sink()
                         .createExactlyOnce(plan.sinkConfig(), plan.context().forTask(index));
                 publishing = new SinkPublishing(ts, consumer, clock, publishIntervalMs, metrics);

@@ -1,0 +1,176 @@
+package dev.sluice.connect.parquet;
+
+import dev.sluice.stream.step.StepException;
+import dev.sluice.stream.step.Timestamps;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The columns of a Parquet sink's files, and the conversion of an event's fields into one row of them. Given in YAML, the
+ * schema is fixed: a value that does not fit its column's type, or a field it does not have (unless extra fields are
+ * dropped), refuses the event. Inferred, it grows with the events: a new field adds a column (typed by its first
+ * non-null value), and a whole-number column that meets a fraction becomes {@code double}; other misfits refuse the
+ * event. A row starts with the time partition values ({@code date}, {@code hour}), then the columns'. Used by one task's thread.
+ */
+final class ParquetSchema {
+    static final String DATE = "date";
+    static final String HOUR = "hour";
+
+    private final Map<String, ColumnType> columns;
+    private final boolean inferred;
+    private final boolean dropExtraFields;
+    private final TimePartitions time;
+    private final String timeField;
+    private final List<String> growth = new ArrayList<>();
+
+    /** How files are split by the events' time. */
+    enum TimePartitions {
+        NONE,
+        DAY,
+        HOUR
+    }
+
+    /**
+     * @param columns the given columns, or for an inferred schema the ones to start with
+     */
+    ParquetSchema(
+            Map<String, ColumnType> columns,
+            boolean inferred,
+            boolean dropExtraFields,
+            TimePartitions time,
+            String timeField) {
+        this.columns = new LinkedHashMap<>(columns);
+        this.inferred = inferred;
+        this.dropExtraFields = dropExtraFields;
+        this.time = time;
+        this.timeField = timeField;
+    }
+
+    /** How many changes an inferred schema went through; a buffer table built at an older version must catch up. */
+    int version() {
+        return growth.size();
+    }
+
+    /** The DDL ({@code ADD COLUMN ...}, {@code ALTER ... TYPE ...}) that brings a table from a version to this one. */
+    List<String> growthSince(int version) {
+        return growth.subList(version, growth.size());
+    }
+
+    /** The event columns, in order. */
+    Map<String, ColumnType> columns() {
+        return columns;
+    }
+
+    /** The time partition columns (all strings), in order. */
+    List<String> timeColumns() {
+        return switch (time) {
+            case NONE -> List.of();
+            case DAY -> List.of(DATE);
+            case HOUR -> List.of(DATE, HOUR);
+        };
+    }
+
+    /**
+     * Converts an event into a row: the time partition values, then the event columns' values. An inferred schema
+     * grows if it must (see {@link #growthSince}).
+     *
+     * @throws StepException naming the field and the fix when the event does not fit
+     */
+    Object[] row(Map<String, Object> fields, long timestamp) {
+        Map<String, ColumnType> grown = inferred ? grow(fields) : Map.of();
+        if (!inferred && !dropExtraFields) {
+            for (String field : fields.keySet()) {
+                if (!columns.containsKey(field)) {
+                    throw new StepException("field '" + field + "' is not in the sink's schema: add it to 'schema'"
+                            + ", or set 'extra-fields: drop'");
+                }
+            }
+        }
+        List<String> times = timeColumns();
+        long added =
+                grown.keySet().stream().filter(k -> !columns.containsKey(k)).count();
+        if (columns.isEmpty() && added == 0) {
+            throw new StepException("no field of the event has a value, so no Parquet column can be inferred from it;"
+                    + " give the columns in 'schema'");
+        }
+        Object[] row = new Object[times.size() + columns.size() + (int) added];
+        int i = 0;
+        if (!times.isEmpty()) { // first: columns added later go to the end of the buffer table
+            ZonedDateTime at = eventTime(fields, timestamp).atZone(ZoneOffset.UTC);
+            row[i++] = at.toLocalDate().toString();
+            if (time == TimePartitions.HOUR) {
+                row[i++] = String.format("%02d", at.getHour());
+            }
+        }
+        for (Map.Entry<String, ColumnType> c : columns.entrySet()) {
+            ColumnType type = grown.getOrDefault(c.getKey(), c.getValue());
+            Object v = fields.get(c.getKey());
+            row[i++] = v == null ? null : type.convert(c.getKey(), v);
+        }
+        for (Map.Entry<String, ColumnType> c : grown.entrySet()) {
+            if (!columns.containsKey(c.getKey())) {
+                row[i++] = c.getValue().convert(c.getKey(), fields.get(c.getKey()));
+            }
+        }
+        if (!grown.isEmpty()) { // the event fits: keep the growth
+            for (Map.Entry<String, ColumnType> c : grown.entrySet()) {
+                String quoted = '"' + c.getKey().replace("\"", "\"\"") + '"';
+                growth.add(
+                        columns.containsKey(c.getKey())
+                                ? "ALTER " + quoted + " TYPE " + c.getValue().sql
+                                : "ADD COLUMN " + quoted + " " + c.getValue().sql);
+                columns.put(c.getKey(), c.getValue());
+            }
+        }
+        return row;
+    }
+
+    private java.time.Instant eventTime(Map<String, Object> fields, long timestamp) {
+        if (timeField == null) {
+            return java.time.Instant.ofEpochMilli(timestamp);
+        }
+        try {
+            return Timestamps.parse(fields.get(timeField));
+        } catch (StepException e) {
+            throw new StepException("time-field '" + timeField + "': " + e.getMessage());
+        }
+    }
+
+    /** The columns an inferred schema would add or widen for these fields, in the fields' order. */
+    private Map<String, ColumnType> grow(Map<String, Object> fields) {
+        Map<String, ColumnType> grown = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> f : fields.entrySet()) {
+            Object v = f.getValue();
+            if (v == null) {
+                continue; // typed when a value comes
+            }
+            ColumnType had = columns.get(f.getKey());
+            ColumnType is = ColumnType.of(v);
+            if (had == null) {
+                if (timeColumns().contains(f.getKey())) {
+                    throw new StepException("field '" + f.getKey() + "' has the name of a time partition column:"
+                            + " rename it in a step, or set 'time-partitions: none'");
+                }
+                grown.put(f.getKey(), is);
+            } else if (had == ColumnType.LONG && is == ColumnType.DOUBLE) {
+                grown.put(f.getKey(), ColumnType.DOUBLE);
+            }
+        }
+        return grown;
+    }
+
+    /** The event fields of a list of names that are not columns (for checking partition fields in a given schema). */
+    List<String> missing(List<String> names) {
+        List<String> out = new ArrayList<>();
+        for (String n : names) {
+            if (!columns.containsKey(n)) {
+                out.add(n);
+            }
+        }
+        return out;
+    }
+}
