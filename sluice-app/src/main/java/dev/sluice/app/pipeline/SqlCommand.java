@@ -25,29 +25,34 @@ import picocli.CommandLine.Spec;
 /** {@code sluice sql DB QUERY}: runs a query on a DuckDB file written by a pipeline (no DuckDB install needed). */
 @Command(
         name = "sql",
-        description = "Query a DuckDB file, such as the one a duckdb sink writes.",
+        description = "Query a DuckDB file, such as the one a duckdb sink writes, or with the query alone the files a"
+                + " parquet sink writes (read_parquet('lake/**/*.parquet')).",
         mixinStandardHelpOptions = true)
 public final class SqlCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "DB", description = "The DuckDB database file.")
-    Path database;
-
-    @Parameters(index = "1", paramLabel = "QUERY", description = "The SQL query.")
-    String query;
+    @Parameters(
+            arity = "1..2",
+            paramLabel = "[DB] QUERY",
+            description = "The DuckDB database file (leave it out to query files), and the SQL query.")
+    List<String> arguments;
 
     @Option(names = "--json", description = "One JSON object per row.")
     boolean json;
 
     @Override
     public Integer call() {
-        if (!Files.exists(database)) {
+        Path database = arguments.size() == 2 ? Path.of(arguments.get(0)) : null;
+        String query = arguments.get(arguments.size() - 1);
+        if (database != null && !Files.exists(database)) {
             throw new UserException(
                     "Database file " + database + " does not exist. Run the pipeline that writes it first.");
         }
         PrintWriter out = spec.commandLine().getOut();
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + database.toAbsolutePath(), readOnly());
+        try (Connection c = database == null
+                        ? DriverManager.getConnection("jdbc:duckdb:")
+                        : DriverManager.getConnection("jdbc:duckdb:" + database.toAbsolutePath(), readOnly());
                 Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(query)) {
             ResultSetMetaData md = rs.getMetaData();
