@@ -8,6 +8,7 @@
 #   sluice-bench/run.sh compare-windows [EVENTS [KEYS [ROUNDS]]]  a windowed count in-process: Sluice vs Flink vs Kafka Streams
 #     (defaults 10000000 1000000 3; JAVA_OPTS passes e.g. -Dflink.parallelism=2 -Dwindows.engines=sluice,sluice2,flink
 #     -Dwindows.streams.emit=suppress -Dwindows.warmup=0)
+#   sluice-bench/run.sh parquet-sink [EVENTS [ROUNDS]]  the Parquet sink on its own: 10-field events to zstd files
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TARGET="$ROOT/sluice-bench/target"
@@ -33,5 +34,6 @@ case "$what" in
     done
     # shellcheck disable=SC2086
     exec java -Xmx6g $FLINK_OPENS ${JAVA_OPTS:-} -cp "$CP" dev.sluice.bench.windows.WindowComparison "$@" ;;
-  *) echo "usage: $0 jmh [JMH options] | compare-kafka [options] | compare-streams [EVENTS] | compare-kafka-stage [EVENTS [ROUNDS]] | compare-windows [EVENTS [KEYS [ROUNDS]]]" >&2; exit 2 ;;
+  parquet-sink) exec java -Xmx6g -cp "$CP" dev.sluice.bench.parquet.ParquetSinkBench "$@" ;;
+  *) echo "usage: $0 jmh [JMH options] | compare-kafka [options] | compare-streams [EVENTS] | compare-kafka-stage [EVENTS [ROUNDS]] | compare-windows [EVENTS [KEYS [ROUNDS]]] | parquet-sink [EVENTS [ROUNDS]]" >&2; exit 2 ;;
 esac
