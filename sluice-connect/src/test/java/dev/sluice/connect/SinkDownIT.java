@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.sluice.broker.embedded.EmbeddedBroker;
 import dev.sluice.stream.Pipeline;
-import dev.sluice.stream.runtime.Backoff;
+import dev.sluice.stream.connector.Backoff;
 import dev.sluice.stream.runtime.Metrics;
 import dev.sluice.stream.runtime.PipelineRun;
 import dev.sluice.stream.runtime.RuntimeOptions;

@@ -2,6 +2,8 @@ package dev.sluice.connect.file;
 
 import dev.sluice.broker.ConsumedEvent;
 import dev.sluice.broker.TopicPartition;
+import dev.sluice.connect.twophase.CommittedName;
+import dev.sluice.log.io.Fsync;
 import dev.sluice.stream.StreamRecord;
 import dev.sluice.stream.connector.SinkException;
 import dev.sluice.stream.connector.TransactionalSink;
@@ -122,7 +124,7 @@ final class TwoPhaseFiles implements TransactionalSink {
                 prepared.add(target);
                 it.remove();
             }
-            Durably.forceDirectory(pending);
+            Fsync.directory(pending);
         } catch (IOException e) {
             throw SinkException.retriable("cannot prepare files in " + pending + ": " + e.getMessage(), e);
         }
@@ -137,7 +139,7 @@ final class TwoPhaseFiles implements TransactionalSink {
                 }
             }
             prepared.clear();
-            Durably.forceDirectory(dir);
+            Fsync.directory(dir);
         } catch (IOException e) {
             throw SinkException.retriable("cannot publish files into " + dir + ": " + e.getMessage(), e);
         }
@@ -174,7 +176,7 @@ final class TwoPhaseFiles implements TransactionalSink {
                     }
                 }
             }
-            Durably.forceDirectory(dir);
+            Fsync.directory(dir);
         } catch (IOException e) {
             throw SinkException.retriable("cannot recover the files in " + dir + ": " + e.getMessage(), e);
         }

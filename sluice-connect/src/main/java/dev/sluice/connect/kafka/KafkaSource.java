@@ -87,9 +87,11 @@ public final class KafkaSource implements SourceConnector {
                 all.add(new TopicPartition(settings.topic(), p.partition()));
             }
             consumer.assign(all);
-            for (TopicPartition tp : all) { // the end a read-committed reader sees: before any open transaction
-                consumer.seekToEnd(List.of(tp));
-                ends.put(tp.partition(), consumer.position(tp));
+            if (untilEnd) { // the end a read-committed reader sees: before any open transaction
+                consumer.seekToEnd(all);
+                for (TopicPartition tp : all) {
+                    ends.put(tp.partition(), consumer.position(tp));
+                }
             }
             for (TopicPartition tp : all) {
                 Object stored = position == null ? null : position.get(Integer.toString(tp.partition()));

@@ -17,6 +17,10 @@ import java.util.List;
 record MqttSettings(
         String host, int port, boolean tls, int version, String clientId, String username, String password, int qos) {
 
+    MqttSettings withClientId(String id) {
+        return new MqttSettings(host, port, tls, version, id, username, password, qos);
+    }
+
     /** The settings every MQTT connector takes. */
     static List<ConfigKey> keys() {
         return List.of(

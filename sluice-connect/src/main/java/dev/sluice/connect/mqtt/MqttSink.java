@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -50,17 +51,8 @@ public final class MqttSink implements SinkConnector {
     @Override
     public Sink create(Config config, ConnectorContext context) {
         MqttSettings settings = MqttSettings.of(config, context);
-        if (!config.has("client-id")) { // each task needs its own: a broker drops a client whose id connects again
-            settings = new MqttSettings(
-                    settings.host(),
-                    settings.port(),
-                    settings.tls(),
-                    settings.version(),
-                    settings.clientId() + "-" + context.task(),
-                    settings.username(),
-                    settings.password(),
-                    settings.qos());
-        }
+        // each task needs its own id: a broker drops a client whose id connects again
+        settings = settings.withClientId(settings.clientId() + "-" + context.task());
         String topic = config.string("topic");
         if (topic.isEmpty() || topic.contains("#") || topic.contains("+")) {
             throw config.error("topic", "must be a topic name without wildcards, got '" + topic + "'.");
@@ -108,21 +100,38 @@ public final class MqttSink implements SinkConnector {
             }
             try {
                 CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(ACK_TIMEOUT_S, TimeUnit.SECONDS);
-            } catch (TimeoutException e) {
-                throw SinkException.retriable(
-                        "MQTT broker " + settings.address() + " did not acknowledge within " + ACK_TIMEOUT_S + " s", e);
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof MqttConnection.Refused refused) {
-                    throw SinkException.rejected(refused.getMessage(), refused);
-                }
-                throw SinkException.retriable(
-                        "MQTT broker " + settings.address() + ": "
-                                + e.getCause().getMessage(),
-                        e.getCause());
+                return;
+            } catch (TimeoutException | ExecutionException e) {
+                // which ones: those acknowledged are not sent again
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw SinkException.retriable("interrupted", e);
             }
+            List<StreamRecord> failed = new ArrayList<>();
+            Throwable retriable = null;
+            MqttConnection.Refused refused = null;
+            for (int i = 0; i < sent.size(); i++) {
+                try {
+                    if (!sent.get(i).isDone()) {
+                        failed.add(records.get(i));
+                        retriable = new TimeoutException("did not acknowledge within " + ACK_TIMEOUT_S + " s");
+                    } else {
+                        sent.get(i).join();
+                    }
+                } catch (CompletionException e) {
+                    failed.add(records.get(i));
+                    if (e.getCause() instanceof MqttConnection.Refused r) {
+                        refused = r;
+                    } else {
+                        retriable = e.getCause();
+                    }
+                }
+            }
+            SinkException e = retriable != null // refused ones among them are found when the rest got through
+                    ? SinkException.retriable(
+                            "MQTT broker " + settings.address() + ": " + retriable.getMessage(), retriable)
+                    : SinkException.rejected(refused.getMessage(), refused);
+            throw e.partly(failed, List.of());
         }
 
         /** The topic with its placeholders filled in from the record. */

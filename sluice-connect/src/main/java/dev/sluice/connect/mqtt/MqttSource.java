@@ -2,6 +2,7 @@ package dev.sluice.connect.mqtt;
 
 import dev.sluice.broker.Event;
 import dev.sluice.broker.Header;
+import dev.sluice.stream.connector.Backoff;
 import dev.sluice.stream.connector.Config;
 import dev.sluice.stream.connector.ConfigKey;
 import dev.sluice.stream.connector.ConnectorContext;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code type: mqtt} source: subscribes to topic filters (with {@code +} and {@code #}) on an MQTT broker and publishes
@@ -80,6 +82,9 @@ public final class MqttSource implements SourceConnector {
         private final List<String> filters;
         private final int keyLevel;
         private final String keyField;
+        /** Whether stores are failing: the first failure of an outage is logged, not every message's. */
+        private final AtomicBoolean failing = new AtomicBoolean();
+
         private MqttConnection connection;
 
         Subscriber(MqttSettings settings, List<String> filters, int keyLevel, String keyField) {
@@ -115,10 +120,11 @@ public final class MqttSource implements SourceConnector {
         private void store(Publisher publisher, MqttMessage m, Event event, int failures) {
             publisher.publish(List.of(event)).whenComplete((r, e) -> {
                 if (e == null) {
+                    failing.set(false);
                     m.acknowledge().run();
                     return;
                 }
-                if (failures == 0) {
+                if (failing.compareAndSet(false, true)) {
                     System.getLogger("dev.sluice.connect.mqtt")
                             .log(
                                     System.Logger.Level.WARNING,
@@ -126,8 +132,7 @@ public final class MqttSource implements SourceConnector {
                                             + "; trying again");
                 }
                 if (publisher.isRunning()) { // else not acknowledged: the broker sends it again after a restart
-                    long delay = Math.min(30_000, 100L << Math.min(failures, 9));
-                    CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS)
+                    CompletableFuture.delayedExecutor(Backoff.DEFAULT.delayMs(failures), TimeUnit.MILLISECONDS)
                             .execute(() -> store(publisher, m, event, failures + 1));
                 }
             });

@@ -2,8 +2,9 @@ package dev.sluice.connect.parquet;
 
 import dev.sluice.broker.ConsumedEvent;
 import dev.sluice.broker.TopicPartition;
-import dev.sluice.connect.file.CommittedName;
-import dev.sluice.connect.file.Durably;
+import dev.sluice.connect.twophase.CommittedName;
+import dev.sluice.log.io.FileTrees;
+import dev.sluice.log.io.Fsync;
 import dev.sluice.stream.StreamRecord;
 import dev.sluice.stream.connector.SinkException;
 import dev.sluice.stream.connector.TransactionalSink;
@@ -21,7 +22,6 @@ import java.sql.Statement;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -111,7 +111,7 @@ final class ParquetFiles implements TransactionalSink {
                 options += ", PARTITION_BY ("
                         + String.join(
                                 ", ",
-                                partitionBy.stream().map(ParquetFiles::quote).toList()) + "), FILENAME_PATTERN '"
+                                partitionBy.stream().map(ParquetSchema::quote).toList()) + "), FILENAME_PATTERN '"
                         + copies + "_{i}', OVERWRITE_OR_IGNORE";
             }
             execute("COPY " + table + " TO '" + target.replace("'", "''") + "' (" + options + ")");
@@ -228,14 +228,14 @@ final class ParquetFiles implements TransactionalSink {
                 }
                 try (Stream<Path> files = Files.walk(b.out)) {
                     for (Path f : files.filter(Files::isRegularFile).toList()) {
-                        Durably.forceFile(f);
+                        Fsync.file(f);
                     }
                 }
                 Path target = pending.resolve(CommittedName.prepared(prefix, e.getKey(), b.first, b.last, ""));
                 Files.move(b.out, target, StandardCopyOption.ATOMIC_MOVE);
                 prepared.add(target);
             }
-            Durably.forceDirectory(pending);
+            Fsync.directory(pending);
         } catch (SQLException | IOException e) {
             throw SinkException.retriable("cannot prepare Parquet files in " + pending + ": " + e.getMessage(), e);
         }
@@ -274,9 +274,9 @@ final class ParquetFiles implements TransactionalSink {
             }
         }
         for (Path d : targetDirs) {
-            Durably.forceDirectory(d);
+            Fsync.directory(d);
         }
-        deleteTree(prepared);
+        FileTrees.delete(prepared);
     }
 
     @Override
@@ -297,13 +297,13 @@ final class ParquetFiles implements TransactionalSink {
                 if (offset != null && offset > name.last()) {
                     publish(p);
                 } else {
-                    deleteTree(p);
+                    FileTrees.delete(p);
                 }
             }
             for (Path p : children(inProgress)) {
                 CommittedName name = CommittedName.parse(p.getFileName().toString(), prefix, "", 1);
                 if (name != null && committed.containsKey(name.partition())) {
-                    deleteTree(p);
+                    FileTrees.delete(p);
                 }
             }
         } catch (SQLException | IOException e) {
@@ -333,9 +333,9 @@ final class ParquetFiles implements TransactionalSink {
     private String columnsDdl() {
         List<String> cols = new ArrayList<>();
         for (String t : schema.timeColumns()) {
-            cols.add(quote(t) + " VARCHAR");
+            cols.add(ParquetSchema.quote(t) + " VARCHAR");
         }
-        schema.columns().forEach((name, type) -> cols.add(quote(name) + " " + type.sql));
+        schema.columns().forEach((name, type) -> cols.add(ParquetSchema.quote(name) + " " + type.sql));
         return String.join(", ", cols);
     }
 
@@ -343,10 +343,6 @@ final class ParquetFiles implements TransactionalSink {
         try (Statement s = db.createStatement()) {
             s.execute(sql);
         }
-    }
-
-    static String quote(String name) {
-        return '"' + name.replace("\"", "\"\"") + '"';
     }
 
     private static void appendValue(DuckDBAppender a, Object v) throws SQLException {
@@ -379,16 +375,5 @@ final class ParquetFiles implements TransactionalSink {
             s.forEach(out::add);
         }
         return out;
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

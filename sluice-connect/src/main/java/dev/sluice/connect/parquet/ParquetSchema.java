@@ -2,8 +2,7 @@ package dev.sluice.connect.parquet;
 
 import dev.sluice.stream.step.StepException;
 import dev.sluice.stream.step.Timestamps;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +18,13 @@ import java.util.Map;
 final class ParquetSchema {
     static final String DATE = "date";
     static final String HOUR = "hour";
+    private static final String[] HOURS = new String[24];
+
+    static {
+        for (int h = 0; h < 24; h++) {
+            HOURS[h] = h < 10 ? "0" + h : Integer.toString(h);
+        }
+    }
 
     private final Map<String, ColumnType> columns;
     private final boolean inferred;
@@ -26,6 +32,8 @@ final class ParquetSchema {
     private final TimePartitions time;
     private final String timeField;
     private final List<String> growth = new ArrayList<>();
+    private long lastDay = Long.MIN_VALUE;
+    private String lastDate;
 
     /** How files are split by the events' time. */
     enum TimePartitions {
@@ -100,10 +108,15 @@ final class ParquetSchema {
         Object[] row = new Object[times.size() + columns.size() + (int) added];
         int i = 0;
         if (!times.isEmpty()) { // first: columns added later go to the end of the buffer table
-            ZonedDateTime at = eventTime(fields, timestamp).atZone(ZoneOffset.UTC);
-            row[i++] = at.toLocalDate().toString();
+            long epochSecond = eventTime(fields, timestamp).getEpochSecond();
+            long day = Math.floorDiv(epochSecond, 86_400L);
+            if (day != lastDay) { // events come close in time: the date is formatted once a day
+                lastDay = day;
+                lastDate = LocalDate.ofEpochDay(day).toString();
+            }
+            row[i++] = lastDate;
             if (time == TimePartitions.HOUR) {
-                row[i++] = String.format("%02d", at.getHour());
+                row[i++] = HOURS[(int) (Math.floorMod(epochSecond, 86_400L) / 3_600)];
             }
         }
         for (Map.Entry<String, ColumnType> c : columns.entrySet()) {
@@ -118,7 +131,7 @@ final class ParquetSchema {
         }
         if (!grown.isEmpty()) { // the event fits: keep the growth
             for (Map.Entry<String, ColumnType> c : grown.entrySet()) {
-                String quoted = '"' + c.getKey().replace("\"", "\"\"") + '"';
+                String quoted = quote(c.getKey());
                 growth.add(
                         columns.containsKey(c.getKey())
                                 ? "ALTER " + quoted + " TYPE " + c.getValue().sql
@@ -142,7 +155,7 @@ final class ParquetSchema {
 
     /** The columns an inferred schema would add or widen for these fields, in the fields' order. */
     private Map<String, ColumnType> grow(Map<String, Object> fields) {
-        Map<String, ColumnType> grown = new LinkedHashMap<>();
+        Map<String, ColumnType> grown = Map.of(); // most events bring nothing new
         for (Map.Entry<String, Object> f : fields.entrySet()) {
             Object v = f.getValue();
             if (v == null) {
@@ -155,22 +168,22 @@ final class ParquetSchema {
                     throw new StepException("field '" + f.getKey() + "' has the name of a time partition column:"
                             + " rename it in a step, or set 'time-partitions: none'");
                 }
-                grown.put(f.getKey(), is);
+                grown = put(grown, f.getKey(), is);
             } else if (had == ColumnType.LONG && is == ColumnType.DOUBLE) {
-                grown.put(f.getKey(), ColumnType.DOUBLE);
+                grown = put(grown, f.getKey(), ColumnType.DOUBLE);
             }
         }
         return grown;
     }
 
-    /** The event fields of a list of names that are not columns (for checking partition fields in a given schema). */
-    List<String> missing(List<String> names) {
-        List<String> out = new ArrayList<>();
-        for (String n : names) {
-            if (!columns.containsKey(n)) {
-                out.add(n);
-            }
-        }
+    private static Map<String, ColumnType> put(Map<String, ColumnType> grown, String name, ColumnType type) {
+        Map<String, ColumnType> out = grown.isEmpty() ? new LinkedHashMap<>() : grown;
+        out.put(name, type);
         return out;
+    }
+
+    /** A column name quoted for DuckDB's SQL. */
+    static String quote(String name) {
+        return '"' + name.replace("\"", "\"\"") + '"';
     }
 }

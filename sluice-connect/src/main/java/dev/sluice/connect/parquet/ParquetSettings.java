@@ -2,6 +2,7 @@ package dev.sluice.connect.parquet;
 
 import dev.sluice.log.config.ByteSizes;
 import dev.sluice.stream.connector.Config;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -98,9 +99,9 @@ record ParquetSettings(
         } catch (IllegalArgumentException e) {
             throw config.error("roll-size", e.getMessage());
         }
-        long rollEveryMs = config.durationMillis("roll-every", 0);
+        long rollEveryMs = config.positiveDurationMillis("roll-every", 0);
         return new ParquetSettings(
-                Map.copyOf(columns),
+                Collections.unmodifiableMap(columns), // in the order given
                 inferred,
                 extra.equals("drop"),
                 partitionBy,

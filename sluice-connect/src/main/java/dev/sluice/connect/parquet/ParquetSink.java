@@ -48,11 +48,6 @@ public final class ParquetSink implements SinkConnector {
     }
 
     @Override
-    public boolean supportsExactlyOnce() {
-        return true;
-    }
-
-    @Override
     public Sink create(Config config, ConnectorContext context) {
         return createExactlyOnce(config, context);
     }

@@ -1,20 +1,19 @@
 package dev.sluice.connect.webhook;
 
+import dev.sluice.stream.connector.Backoff;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
 
 /**
- * How long to wait before trying a request again: exponential backoff from {@code firstMs}, doubled after each
- * failure, with jitter (a random 80-100% of it, so that tasks that failed together do not all come back together), at
- * most {@code maxMs}; or what the server asked for in {@code Retry-After} (seconds, or an HTTP date), also at most
- * {@code maxMs}.
+ * How long to wait before trying a request again: what the server asked for in {@code Retry-After} (seconds, or an
+ * HTTP date), at most {@code maxMs}; else the {@link Backoff} from {@code firstMs}, doubled after each failure, with
+ * jitter (so that tasks that failed together do not all come back together), at most {@code maxMs}.
  */
 final class RetryDelays {
-    private final long firstMs;
+    private final Backoff backoff;
     private final long maxMs;
     private final LongSupplier clock;
 
@@ -23,7 +22,7 @@ final class RetryDelays {
     }
 
     RetryDelays(long firstMs, long maxMs, LongSupplier clock) {
-        this.firstMs = firstMs;
+        this.backoff = new Backoff(firstMs, maxMs);
         this.maxMs = maxMs;
         this.clock = clock;
     }
@@ -34,11 +33,7 @@ final class RetryDelays {
         if (asked >= 0) {
             return Math.min(asked, maxMs);
         }
-        long backoff = firstMs << Math.min(attempt - 1, 30);
-        if (backoff <= 0 || backoff > maxMs) {
-            backoff = maxMs;
-        }
-        return (long) (backoff * (0.8 + 0.2 * ThreadLocalRandom.current().nextDouble()));
+        return backoff.delayMs(attempt - 1);
     }
 
     /** Milliseconds from now that a Retry-After value asks for, or -1 if it is neither seconds nor an HTTP date. */

@@ -30,7 +30,7 @@ final class WebhookBodies {
 
     /** Whether the event can be sent in this format: JSON needs a JSON value, CloudEvents take any. */
     String problem(StreamRecord r) {
-        if (settings.cloudEvents()) {
+        if (settings.cloudEvents() || r.isParsed()) { // fields are JSON
             return null;
         }
         byte[] value = r.valueBytes();
@@ -91,7 +91,7 @@ final class WebhookBodies {
         if (value == null) {
             return Json.write(attributes);
         }
-        boolean json = isJson(value);
+        boolean json = r.isParsed() || isJson(value);
         if (!json) {
             attributes.put("datacontenttype", "application/octet-stream");
             attributes.put("data_base64", Base64.getEncoder().encodeToString(value));

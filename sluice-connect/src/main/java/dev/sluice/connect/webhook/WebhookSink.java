@@ -86,10 +86,10 @@ public final class WebhookSink implements SinkConnector {
                 headers,
                 secret == null ? null : secret.getBytes(StandardCharsets.UTF_8),
                 config.string("signature-header", "X-Sluice-Signature"),
-                config.durationMillis("timeout", 10_000),
+                config.positiveDurationMillis("timeout", 10_000),
                 config.positiveInt("attempts", 5),
-                config.durationMillis("retry-backoff", 500),
-                config.durationMillis("max-backoff", 30_000),
+                config.positiveDurationMillis("retry-backoff", 500),
+                config.positiveDurationMillis("max-backoff", 30_000),
                 config.string("cloudevents-type", "dev.sluice.event"),
                 config.string("cloudevents-source", "/sluice/" + context.pipeline() + "/" + context.name()));
     }

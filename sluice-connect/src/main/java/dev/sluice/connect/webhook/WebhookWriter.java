@@ -26,12 +26,14 @@ final class WebhookWriter implements Sink {
     private final WebhookSettings settings;
     private final WebhookBodies bodies;
     private final RetryDelays delays;
+    private final Mac mac;
     private HttpClient client;
 
     WebhookWriter(WebhookSettings settings) {
         this.settings = settings;
         this.bodies = new WebhookBodies(settings);
         this.delays = new RetryDelays(settings.backoffMs(), settings.maxBackoffMs());
+        this.mac = settings.secret() == null ? null : hmac(settings.secret());
     }
 
     @Override
@@ -119,17 +121,20 @@ final class WebhookWriter implements Sink {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body.bytes()));
         settings.headers().forEach(b::header);
         if (settings.secret() != null) {
-            b.header(settings.signatureHeader(), "sha256=" + sign(settings.secret(), body.bytes()));
+            b.header(settings.signatureHeader(), "sha256=" + HexFormat.of().formatHex(mac.doFinal(body.bytes())));
         }
         return b.build();
     }
 
-    /** HMAC-SHA256 of the body, in hex: what a receiver computes with the shared secret to check the sender. */
-    static String sign(byte[] secret, byte[] body) {
+    /**
+     * HMAC-SHA256 with the shared secret, which signs each body (in hex): what a receiver computes to check the sender.
+     * Used by the task's thread only; each {@code doFinal} starts afresh.
+     */
+    private static Mac hmac(byte[] secret) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(body));
+            return mac;
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
         }

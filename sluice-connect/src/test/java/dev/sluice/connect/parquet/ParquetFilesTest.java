@@ -23,6 +23,7 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -69,6 +70,22 @@ class ParquetFilesTest {
                     .isEqualTo("ZSTD");
             assertThat(hidden()).isEmpty();
         }
+    }
+
+    @Test
+    void shouldWriteTheColumnsInTheOrderOfTheSchema() throws Exception {
+        Map<String, Object> schema = new LinkedHashMap<>();
+        for (String name : List.of("zeta", "alpha", "mid", "beta", "omega", "delta", "at")) {
+            schema.put(name, "string");
+        }
+        try (TransactionalSink sink = sink(Map.of("schema", schema))) {
+            sink.open();
+            sink.write(List.of(event(P0, 0, "{\"alpha\":\"a\"}")));
+            sink.prepare();
+            sink.publish();
+        }
+        assertThat(query("SELECT string_agg(column_name, ',') FROM (DESCRIBE SELECT * FROM '" + dir + "/*.parquet')"))
+                .isEqualTo("zeta,alpha,mid,beta,omega,delta,at");
     }
 
     @Test
@@ -181,6 +198,7 @@ class ParquetFilesTest {
         assertThat(settingsError(Map.of("schema", Map.of("id", "long"), "partition-by", List.of("country"))))
                 .contains("field 'country' is not in 'schema'");
         assertThat(settingsError(Map.of("time-partitions", "minute"))).contains("use none, day");
+        assertThat(settingsError(Map.of("roll-every", "0s"))).contains("'sink lake.roll-every' must be longer than 0");
         assertThat(settingsError(Map.of("time-field", "at"))).contains("set that too");
         assertThat(settingsError(Map.of("extra-fields", "drop"))).contains("applies to a given 'schema'");
         assertThat(settingsError(Map.of("schema", Map.of("date", "string"), "time-partitions", "day")))

@@ -231,6 +231,8 @@ class WebhookSinkIT {
                 .hasMessageContaining("sets Connection");
         assertThatThrownBy(() -> validate(Map.of("url", "http://127.0.0.1/x", "secret", "${env:SLUICE_NO_SUCH_VAR}")))
                 .hasMessageContaining("refers to environment variable SLUICE_NO_SUCH_VAR, which is not set");
+        assertThatThrownBy(() -> validate(Map.of("url", "http://127.0.0.1/x", "timeout", "0s")))
+                .hasMessageContaining("'sink hook.timeout' must be longer than 0, got '0s'");
         assertThatThrownBy(() -> validate(Map.of("url", "http://127.0.0.1/x", "atempts", 3)))
                 .hasMessageContaining("attempts");
     }

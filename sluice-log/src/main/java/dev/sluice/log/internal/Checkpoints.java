@@ -1,5 +1,6 @@
 package dev.sluice.log.internal;
 
+import dev.sluice.log.io.Fsync;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

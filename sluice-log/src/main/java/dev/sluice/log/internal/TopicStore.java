@@ -10,6 +10,8 @@ import dev.sluice.log.TopicExistsException;
 import dev.sluice.log.UnknownTopicException;
 import dev.sluice.log.config.CleanupPolicy;
 import dev.sluice.log.config.TopicConfig;
+import dev.sluice.log.io.FileTrees;
+import dev.sluice.log.io.Fsync;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -64,8 +66,8 @@ public final class TopicStore implements AutoCloseable {
         this.lock = DirectoryLock.acquire(dataDir);
         try {
             this.topicsDir = Files.createDirectories(dataDir.resolve("topics"));
-            deleteRecursively(dataDir.resolve("staging"));
-            deleteRecursively(dataDir.resolve("trash"));
+            FileTrees.delete(dataDir.resolve("staging"));
+            FileTrees.delete(dataDir.resolve("trash"));
             Path marker = dataDir.resolve(CLEAN_SHUTDOWN);
             boolean clean = Files.deleteIfExists(marker);
             if (clean) {
@@ -102,7 +104,7 @@ public final class TopicStore implements AutoCloseable {
         }
         Path staging = dataDir.resolve("staging").resolve(name);
         try {
-            deleteRecursively(staging);
+            FileTrees.delete(staging);
             Files.createDirectories(staging);
             for (int p = 0; p < partitions; p++) {
                 Files.createDirectory(staging.resolve(Integer.toString(p)));
@@ -157,7 +159,7 @@ public final class TopicStore implements AutoCloseable {
             Files.createDirectories(trash.getParent());
             Files.move(topicsDir.resolve(name), trash, StandardCopyOption.ATOMIC_MOVE);
             Fsync.directory(topicsDir);
-            deleteRecursively(trash);
+            FileTrees.delete(trash);
         } catch (IOException e) {
             throw new DataDirectoryException("Cannot delete topic " + name + ": " + e.getMessage(), e);
         }
@@ -288,17 +290,6 @@ public final class TopicStore implements AutoCloseable {
             throw new DataDirectoryException("Cannot read " + file + ": " + e.getMessage(), e);
         }
         return props;
-    }
-
-    private static void deleteRecursively(Path path) throws IOException {
-        if (!Files.exists(path)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(path)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 
     /** What a maintenance pass did. */

@@ -104,6 +104,17 @@ public final class Config {
         return has(key) ? Args.durationMillis(values.get(key), location, what + "." + key) : otherwise;
     }
 
+    /** A duration that must be above zero (a timeout, a wait). */
+    public long positiveDurationMillis(String key, long otherwise) {
+        long ms = durationMillis(key, otherwise);
+        if (has(key) && ms <= 0) {
+            throw new PipelineException(
+                    location,
+                    "'" + what + "." + key + "' must be longer than 0, got " + Args.describe(values.get(key)) + ".");
+        }
+        return ms;
+    }
+
     public boolean bool(String key, boolean otherwise) {
         if (!has(key)) {
             return otherwise;

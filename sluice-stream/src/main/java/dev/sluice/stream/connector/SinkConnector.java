@@ -34,9 +34,12 @@ public interface SinkConnector {
         return false;
     }
 
-    /** Whether {@link #createExactlyOnce} works: the sink can publish its output together with the input offsets. */
+    /**
+     * Whether {@link #createExactlyOnce} works: the sink can publish its output together with the input offsets (a
+     * {@link #twoPhase} sink always can).
+     */
     default boolean supportsExactlyOnce() {
-        return false;
+        return twoPhase();
     }
 
     /**

@@ -1,6 +1,8 @@
 package dev.sluice.stream.json;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,6 +11,9 @@ import java.util.Map;
 /** JSON to and from plain Java values (maps, lists, strings, numbers, booleans, null). Thread-safe. */
 public final class Json {
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** One value and nothing after it: {@code {"a":1}xyz} is not JSON. */
+    private static final ObjectReader VALUE =
+            MAPPER.readerFor(Object.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private Json() {}
 
@@ -37,7 +42,7 @@ public final class Json {
      */
     public static Object parseValue(byte[] bytes) {
         try {
-            return mapper().readValue(bytes, Object.class);
+            return VALUE.readValue(bytes);
         } catch (java.io.IOException e) {
             throw new JsonException("not valid JSON: " + e.getMessage());
         }

@@ -47,5 +47,14 @@ public record PipelinePlan(
             ConnectorContext context,
             String changelogTopic,
             List<TopicPartition> inputs,
-            int progressPartitions) {}
+            int progressPartitions) {
+        /**
+         * Whether the stage ends in a sink that publishes in two phases (exactly-once, or a sink that always does):
+         * the sink is built with {@code createExactlyOnce}, and the offsets are committed between its prepare and
+         * publish.
+         */
+        public boolean twoPhaseSink() {
+            return sink != null && (spec.exactlyOnce() || sink.twoPhase());
+        }
+    }
 }

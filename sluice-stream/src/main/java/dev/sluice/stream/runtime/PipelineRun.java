@@ -155,9 +155,7 @@ public final class PipelineRun implements AutoCloseable {
     private Delivery delivery(PipelinePlan.StagePlan s, int task, Consumer consumer, Metrics m) {
         if (s.sink() != null || !s.spec().exactlyOnce()) {
             // a sink that publishes exactly once commits the offsets itself, between preparing and publishing
-            boolean commitEachBatch = s.changelogTopic() == null
-                    && !s.spec().exactlyOnce()
-                    && !(s.sink() != null && s.sink().twoPhase());
+            boolean commitEachBatch = s.changelogTopic() == null && !s.twoPhaseSink();
             return new AtLeastOnceDelivery(producer, consumer, m, commitEachBatch);
         }
         String id = plan.spec().name() + "." + s.spec().name() + "-" + task;

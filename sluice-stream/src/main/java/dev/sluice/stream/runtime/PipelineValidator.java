@@ -165,11 +165,12 @@ public final class PipelineValidator {
                     st.location());
             if (st.output() instanceof Output.ToSink sink) {
                 SinkConnector connector = connectors.sink(sink.type(), st.location());
-                if (st.exactlyOnce() || connector.twoPhase()) {
+                boolean twoPhase = st.exactlyOnce() || connector.twoPhase();
+                if (twoPhase) {
                     exactlyOnceSink(st, connector, stateful);
                 }
                 Config config = Config.check("sink " + st.name(), sink.config(), connector.keys(), st.location());
-                if (st.exactlyOnce() || connector.twoPhase()) { // checks values; opens nothing
+                if (twoPhase) { // checks values; opens nothing
                     connector.createExactlyOnce(config, context);
                 } else {
                     connector.create(config, context);

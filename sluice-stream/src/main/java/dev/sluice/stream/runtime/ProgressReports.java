@@ -59,14 +59,10 @@ final class ProgressReports {
             return;
         }
         boolean caughtUp = nowMs - lastReadAt >= StatefulStep.PROGRESS_INTERVAL_MS;
-        StringBuilder value = new StringBuilder(caughtUp ? CAUGHT_UP : READING).append(' ');
-        for (TopicPartition tp : reading) {
-            value.append(value.charAt(value.length() - 1) == ' ' ? "" : ",")
-                    .append(tp.topic())
-                    .append('/')
-                    .append(tp.partition());
-        }
-        List<Header> headers = List.of(Header.of(StatefulStep.PROGRESS_HEADER, value.toString()));
+        String value = (caughtUp ? CAUGHT_UP : READING) + " "
+                + String.join(
+                        ",", reading.stream().map(TopicPartition::toString).toList());
+        List<Header> headers = List.of(Header.of(StatefulStep.PROGRESS_HEADER, value));
         for (int p = 0; p < partitions; p++) {
             delivery.send(new TopicPartition(topic, p), new Event(null, null, headers, nowMs));
         }
@@ -101,10 +97,9 @@ final class ProgressReports {
         }
         List<TopicPartition> origins = new ArrayList<>();
         for (String part : value.substring(space + 1).split(",")) {
-            int slash = part.lastIndexOf('/');
             try {
-                origins.add(new TopicPartition(part.substring(0, slash), Integer.parseInt(part.substring(slash + 1))));
-            } catch (RuntimeException bad) {
+                origins.add(TopicPartition.parse(part));
+            } catch (IllegalArgumentException bad) {
                 return null; // not written by Sluice: an event like any other
             }
         }

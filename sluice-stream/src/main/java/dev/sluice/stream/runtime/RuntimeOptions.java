@@ -1,5 +1,6 @@
 package dev.sluice.stream.runtime;
 
+import dev.sluice.stream.connector.Backoff;
 import dev.sluice.stream.connector.Connectors;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -9,6 +9,7 @@ import dev.sluice.broker.RebalanceListener;
 import dev.sluice.broker.TopicPartition;
 import dev.sluice.broker.WakeupException;
 import dev.sluice.stream.StreamRecord;
+import dev.sluice.stream.connector.Backoff;
 import dev.sluice.stream.connector.Sink;
 import dev.sluice.stream.connector.SinkException;
 import dev.sluice.stream.connector.TransactionalSink;
@@ -213,7 +214,7 @@ final class StageTask implements Runnable {
                     plan.spec().exactlyOnce());
         }
         if (plan.sink() != null) {
-            if (plan.spec().exactlyOnce() || plan.sink().twoPhase()) {
+            if (plan.twoPhaseSink()) {
                 TransactionalSink ts = plan.sink()
                         .createExactlyOnce(plan.sinkConfig(), plan.context().forTask(index));
                 publishing = new SinkPublishing(ts, consumer, clock, publishIntervalMs, metrics);
@@ -415,9 +416,9 @@ final class StageTask implements Runnable {
                 metrics.lastError.set(e.getMessage());
                 List<StreamRecord> failed = e.failed(records);
                 List<StreamRecord> untried = e.untried();
-                int written = records.size() - failed.size() - untried.size();
-                if (written > 0 || (!untried.isEmpty() && untried.size() < records.size())) { // got part of the way
-                    metrics.out.add(written);
+                int n = records.size();
+                if (failed.size() < n && untried.size() < n) { // got part of the way: some written, or failed alone
+                    metrics.out.add(n - failed.size() - untried.size());
                     if (!failed.isEmpty() && !deliverFailed(failed, e)) {
                         return false;
                     }
@@ -451,8 +452,7 @@ final class StageTask implements Runnable {
                         return false;
                     }
                 } else {
-                    StreamRecord r = records.get(0);
-                    deadLetter(r.origin() != null ? r.origin() : DeadLetters.asConsumed(r, "sink"), "sink", e);
+                    deadLetterFromSink(records.get(0), e);
                     return true;
                 }
             } catch (RuntimeException e) {
@@ -465,11 +465,15 @@ final class StageTask implements Runnable {
     private boolean deliverFailed(List<StreamRecord> failed, SinkException e) throws InterruptedException {
         if (e.isUndeliverable()) {
             for (StreamRecord r : failed) {
-                deadLetter(r.origin() != null ? r.origin() : DeadLetters.asConsumed(r, "sink"), "sink", e);
+                deadLetterFromSink(r, e);
             }
             return true;
         }
         return deliver(failed);
+    }
+
+    private void deadLetterFromSink(StreamRecord r, SinkException e) {
+        deadLetter(r.origin() != null ? r.origin() : DeadLetters.asConsumed(r, "sink"), "sink", e);
     }
 
     private void deadLetter(ConsumedEvent origin, String step, Throwable error) {

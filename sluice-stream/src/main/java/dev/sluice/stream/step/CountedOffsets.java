@@ -34,11 +34,7 @@ final class CountedOffsets {
         CountedOffsets c = new CountedOffsets();
         if (saved != null) {
             saved.forEach((k, v) -> {
-                String key = k.toString();
-                int slash = key.lastIndexOf('/');
-                c.last.put(
-                        new TopicPartition(key.substring(0, slash), Integer.parseInt(key.substring(slash + 1))),
-                        ((Number) v).longValue());
+                c.last.put(TopicPartition.parse(k.toString()), ((Number) v).longValue());
             });
         }
         return c;

@@ -24,9 +24,6 @@ import java.util.Map;
  * below the one its restored state had reached. Owned by the task's thread.
  */
 final class InputTimes {
-    /** The input of records that did not come from a topic (tests, the DSL). */
-    static final TopicPartition NO_PARTITION = new TopicPartition("", 0);
-
     private record Channel(TopicPartition partition, TopicPartition origin) {}
 
     private final List<TopicPartition> upstream;
@@ -67,7 +64,9 @@ final class InputTimes {
 
     /** The partition a record was read from, whose state it belongs to. */
     static TopicPartition partitionOf(StreamRecord record) {
-        return record.origin() == null ? NO_PARTITION : record.origin().topicPartition();
+        return record.origin() == null
+                ? StatefulStep.NO_PARTITION
+                : record.origin().topicPartition();
     }
 
     /** Where a record was read before the by-key topic, or null when the step reads its input directly. */

@@ -25,15 +25,11 @@ record Origin(TopicPartition partition, long offset) {
             return null;
         }
         int last = value.lastIndexOf('/');
-        int middle = value.lastIndexOf('/', last - 1);
-        if (middle < 0) {
-            throw new StepException("header " + HEADER + " is not topic/partition/offset: '" + value + "'");
-        }
         try {
             return new Origin(
-                    new TopicPartition(value.substring(0, middle), Integer.parseInt(value.substring(middle + 1, last))),
+                    TopicPartition.parse(value.substring(0, Math.max(last, 0))),
                     Long.parseLong(value.substring(last + 1)));
-        } catch (NumberFormatException e) {
+        } catch (IllegalArgumentException e) {
             throw new StepException("header " + HEADER + " is not topic/partition/offset: '" + value + "'");
         }
     }

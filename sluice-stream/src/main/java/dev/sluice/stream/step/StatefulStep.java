@@ -33,6 +33,9 @@ public interface StatefulStep extends Step {
      */
     String PROGRESS_HEADER = "sluice.progress";
 
+    /** The input partition that records not read from a topic (tests, the DSL) keep their state under. */
+    TopicPartition NO_PARTITION = new TopicPartition("", 0);
+
     /** How often the stage before a by-key topic reports its progress while it reads. */
     long PROGRESS_INTERVAL_MS = 1_000;
 

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.sluice.broker.ConsumedEvent;
 import dev.sluice.broker.embedded.EmbeddedBroker;
 import dev.sluice.stream.Pipeline;
+import dev.sluice.stream.connector.Backoff;
 import dev.sluice.stream.spec.PipelineSpec;
 import java.nio.file.Path;
 import java.time.Duration;

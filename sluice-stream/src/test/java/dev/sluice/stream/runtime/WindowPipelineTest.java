@@ -11,6 +11,7 @@ import dev.sluice.broker.Producer;
 import dev.sluice.broker.embedded.EmbeddedBroker;
 import dev.sluice.stream.Pipeline;
 import dev.sluice.stream.Windows;
+import dev.sluice.stream.connector.Backoff;
 import dev.sluice.stream.json.Json;
 import dev.sluice.stream.spec.PipelineSpec;
 import dev.sluice.stream.step.WindowStep;

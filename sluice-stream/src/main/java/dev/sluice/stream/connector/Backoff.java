@@ -1,9 +1,9 @@
-package dev.sluice.stream.runtime;
+package dev.sluice.stream.connector;
 
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Exponential backoff with full jitter: the n-th wait is a random time between half and all of
+ * Exponential backoff with jitter, for the runtime and for connectors that retry on their own: the n-th wait is a random time between half and all of
  * {@code min(max, initial * 2^n)}. Immutable.
  */
 public record Backoff(long initialMs, long maxMs) {

@@ -1,4 +1,4 @@
-package dev.sluice.connect.file;
+package dev.sluice.connect.twophase;
 
 import dev.sluice.broker.TopicPartition;
 import java.util.Arrays;

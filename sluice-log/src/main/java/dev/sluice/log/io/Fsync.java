@@ -1,4 +1,4 @@
-package dev.sluice.log.internal;
+package dev.sluice.log.io;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
