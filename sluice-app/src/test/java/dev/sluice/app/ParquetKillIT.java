@@ -3,8 +3,11 @@ package dev.sluice.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -14,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -123,19 +125,31 @@ class ParquetKillIT {
         }
     }
 
-    /** The published files, not the hidden in-progress and pending ones. */
+    /**
+     * The published files, not the hidden in-progress and pending ones, which the running sink moves and deletes while
+     * this looks (a walk through them would fail on a directory that just went away).
+     */
     private List<Path> published() throws IOException {
         Path lake = dir.resolve("lake");
+        List<Path> out = new ArrayList<>();
         if (!Files.isDirectory(lake)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.walk(lake)) {
-            List<Path> out = new ArrayList<>();
-            files.filter(f -> Files.isRegularFile(f)
-                            && !lake.relativize(f).toString().startsWith("."))
-                    .forEach(out::add);
             return out;
         }
+        Files.walkFileTree(lake, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attributes) {
+                return d.getFileName().toString().startsWith(".")
+                        ? FileVisitResult.SKIP_SUBTREE
+                        : FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path f, BasicFileAttributes attributes) {
+                out.add(f);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        return out;
     }
 
     /** The processes' output, kept after the test (target/parquet-kill-logs). */

@@ -33,8 +33,8 @@ import org.duckdb.DuckDBConnection;
 /**
  * Parquet files published in two phases, per input partition, like the exactly-once file sink. Each input partition
  * of the task has a buffer table in an in-memory DuckDB that its events are appended to; when the buffer holds
- * {@code roll-size} bytes of events, or at a commit, DuckDB copies it to Parquet files under
- * {@code .in-progress/<sink>-<topic>-<partition>-<first>/} (split into {@code date=/hour=/field=} directories). At a
+ * {@code roll-size} bytes of events, or at a commit, DuckDB copies it to Parquet files ending in {@value #STAGED}
+ * under {@code .in-progress/<sink>-<topic>-<partition>-<first>/} (split into {@code date=/hour=/field=} directories). At a
  * commit the files are forced to disk and the directory moves to {@code .pending/...-<first>-<last>}; once the input
  * offsets are committed, each file moves to its place under the sink's directory as
  * {@code <sink>-<topic>-<partition>-<first>-<last>-<n>.parquet}. A reader never sees a partial file. On getting a
@@ -42,6 +42,12 @@ import org.duckdb.DuckDBConnection;
  * partition is deleted (its events are read again). Used by one task's thread.
  */
 final class ParquetFiles implements TransactionalSink {
+    /**
+     * How files end until they are published: a reader's {@code read_parquet('lake/**&#47;*.parquet')} also walks the
+     * hidden directories, and must not find them there.
+     */
+    private static final String STAGED = ".parquet-staged";
+
     private final Path dir;
     private final Path inProgress;
     private final Path pending;
@@ -105,14 +111,14 @@ final class ParquetFiles implements TransactionalSink {
             String options = "FORMAT PARQUET, COMPRESSION " + settings.compression();
             String target;
             if (partitionBy.isEmpty()) {
-                target = out.resolve(copies + ".parquet").toString();
+                target = out.resolve(copies + STAGED).toString();
             } else {
                 target = out.toString();
                 options += ", PARTITION_BY ("
                         + String.join(
                                 ", ",
                                 partitionBy.stream().map(ParquetSchema::quote).toList()) + "), FILENAME_PATTERN '"
-                        + copies + "_{i}', OVERWRITE_OR_IGNORE";
+                        + copies + "_{i}', FILE_EXTENSION '" + STAGED.substring(1) + "', OVERWRITE_OR_IGNORE";
             }
             execute("COPY " + table + " TO '" + target.replace("'", "''") + "' (" + options + ")");
             execute("DELETE FROM " + table);
@@ -267,7 +273,9 @@ final class ParquetFiles implements TransactionalSink {
             Path relative = prepared.relativize(f);
             Path targetDir = relative.getParent() == null ? dir : dir.resolve(relative.getParent());
             Files.createDirectories(targetDir);
-            String name = prepared.getFileName() + "-" + f.getFileName();
+            String staged = f.getFileName().toString();
+            String name =
+                    prepared.getFileName() + "-" + staged.substring(0, staged.length() - STAGED.length()) + ".parquet";
             Files.move(f, targetDir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
             if (!targetDirs.contains(targetDir)) {
                 targetDirs.add(targetDir);

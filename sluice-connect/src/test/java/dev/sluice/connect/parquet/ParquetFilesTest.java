@@ -58,6 +58,9 @@ class ParquetFilesTest {
             assertThat(published()).isEmpty();
             sink.prepare();
             assertThat(published()).isEmpty(); // prepared, not yet committed
+            assertThat(query("SELECT count(*) FROM glob('" + dir + "/**/*.parquet')"))
+                    .as("what a reader's glob finds, hidden directories included")
+                    .isEqualTo("0");
             sink.publish();
             assertThat(published())
                     .containsExactly(

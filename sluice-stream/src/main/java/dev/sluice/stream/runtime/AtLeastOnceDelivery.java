@@ -18,6 +18,7 @@ final class AtLeastOnceDelivery implements Delivery {
     private final Metrics metrics;
     private final SendErrors errors = new SendErrors();
     private boolean sent;
+    private boolean owesCommit;
     private final boolean commitEachBatch;
 
     /**
@@ -52,7 +53,8 @@ final class AtLeastOnceDelivery implements Delivery {
     /**
      * A member expelled from its group (its sink was retried longer than the poll interval), a group in the middle of
      * a rebalance, or a broker that is briefly away cannot take the commit; the positions are committed with the next
-     * batch, or the batch is delivered again to the partition's next owner, as at-least-once allows.
+     * batch (or, when none comes, while the task is idle), or the batch is delivered again to the partition's next
+     * owner, as at-least-once allows.
      */
     @Override
     public boolean complete(List<ConsumedEvent> batch) {
@@ -63,8 +65,10 @@ final class AtLeastOnceDelivery implements Delivery {
         if (!commitEachBatch) {
             return true;
         }
+        owesCommit = true;
         try {
             consumer.commitSync();
+            owesCommit = false;
             return true;
         } catch (dev.sluice.broker.CommitFailedException e) {
             metrics.lastError.set(e.getMessage());
@@ -76,5 +80,10 @@ final class AtLeastOnceDelivery implements Delivery {
             metrics.lastError.set(e.getMessage());
             return false;
         }
+    }
+
+    @Override
+    public boolean owesCommit() {
+        return owesCommit;
     }
 }

@@ -26,6 +26,14 @@ interface Delivery extends AutoCloseable {
      */
     boolean complete(List<ConsumedEvent> batch);
 
+    /**
+     * Whether the last batch's offsets could not be committed and are still owed: committed with the next batch, or,
+     * when no batch comes (the input has ended), by {@link #complete} with no batch while the task is idle.
+     */
+    default boolean owesCommit() {
+        return false;
+    }
+
     @Override
     default void close() {}
 }

@@ -138,6 +138,9 @@ final class StageTask implements Runnable {
                         if (!unfinished) {
                             commit(events);
                         }
+                    } else if (delivery.owesCommit()) { // a refused commit, and no batch came after it
+                        delivery.begin();
+                        delivery.complete(events);
                     }
                 }
                 if (checkpoints != null && !checkpoints.transactional()) {
