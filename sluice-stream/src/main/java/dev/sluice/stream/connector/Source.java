@@ -51,6 +51,12 @@ public interface Source extends AutoCloseable {
      */
     Batch poll(Duration maxWait) throws Exception;
 
+    /**
+     * Called on the source's thread once a position given in a batch is stored durably, with every event before it. A
+     * source that must confirm its progress to where it reads from (a replication slot) does it here, never earlier.
+     */
+    default void stored(Map<String, Object> position) throws Exception {}
+
     @Override
     void close() throws Exception;
 }

@@ -31,6 +31,9 @@ final class SourceTask implements Runnable {
     private final TaskSupervisor supervisor;
     private final Deque<InFlight> inFlight = new ArrayDeque<>();
     private CompletableFuture<?> lastStored = CompletableFuture.completedFuture(null);
+    /** The position being stored by {@link #lastStored}, told to the source once stored; null when told. */
+    private Map<String, Object> storing;
+
     private volatile boolean running = true;
     private volatile boolean finished;
 
@@ -60,7 +63,7 @@ final class SourceTask implements Runnable {
             while (running) {
                 Source.Batch batch = source.poll(Duration.ofMillis(200));
                 if (batch == null) {
-                    settle(0);
+                    settle(source, 0);
                     finished = true;
                     return;
                 }
@@ -70,9 +73,9 @@ final class SourceTask implements Runnable {
                             batch.position(),
                             batch.events().size()));
                 }
-                settle(MAX_IN_FLIGHT - 1);
+                settle(source, MAX_IN_FLIGHT - 1);
             }
-            settle(0);
+            settle(source, 0);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
@@ -120,7 +123,7 @@ final class SourceTask implements Runnable {
      *
      * @throws java.util.concurrent.CompletionException if the broker refused a batch or a position
      */
-    private void settle(int keepAtMost) {
+    private void settle(Source source, int keepAtMost) throws Exception {
         Map<String, Object> position = null;
         while (!inFlight.isEmpty()
                 && (inFlight.size() > keepAtMost || inFlight.peek().acked().isDone())) {
@@ -131,12 +134,23 @@ final class SourceTask implements Runnable {
         }
         if (lastStored.isDone()) {
             lastStored.join(); // a position that could not be stored stops the source
+            told(source);
         }
         if (position != null) {
             lastStored = positions.store(plan.context().pipeline(), plan.spec().name(), position);
+            storing = position;
         }
         if (keepAtMost == 0) {
             lastStored.join();
+            told(source);
+        }
+    }
+
+    private void told(Source source) throws Exception {
+        if (storing != null) {
+            Map<String, Object> stored = storing;
+            storing = null;
+            source.stored(stored);
         }
     }
 

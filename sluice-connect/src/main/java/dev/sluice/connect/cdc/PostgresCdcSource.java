@@ -1,0 +1,224 @@
+package dev.sluice.connect.cdc;
+
+import dev.sluice.broker.Event;
+import dev.sluice.stream.connector.Backoff;
+import dev.sluice.stream.connector.Config;
+import dev.sluice.stream.connector.ConfigKey;
+import dev.sluice.stream.connector.ConnectorContext;
+import dev.sluice.stream.connector.Source;
+import dev.sluice.stream.connector.SourceConnector;
+import java.nio.ByteBuffer;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.postgresql.replication.LogSequenceNumber;
+import org.postgresql.replication.ReplicationSlotInfo;
+
+/**
+ * {@code type: postgres-cdc} source: change data capture from PostgreSQL by logical replication with the built-in
+ * {@code pgoutput} plugin. Inserts, updates, deletes and truncates of the published tables become events keyed by
+ * primary key (see {@link ChangeEvents} for the envelope). On the first run it creates the publication and the slot if
+ * asked, and reads the tables' rows in the snapshot the slot exported, then streams what was committed after it.
+ *
+ * <p>The position is the end LSN of the last whole transaction published; the slot's confirmed LSN is advanced only
+ * after that position is stored, so PostgreSQL keeps every change not yet stored, and a restart (even after SIGKILL)
+ * resumes from the stored position: no change is lost, and those published but not yet stored come again.
+ */
+public final class PostgresCdcSource implements SourceConnector {
+    @Override
+    public String type() {
+        return "postgres-cdc";
+    }
+
+    @Override
+    public String description() {
+        return "captures row changes of PostgreSQL tables (logical replication)";
+    }
+
+    @Override
+    public List<ConfigKey> keys() {
+        return CdcSettings.keys();
+    }
+
+    @Override
+    public Source create(Config config, ConnectorContext context) {
+        return new Reader(CdcSettings.of(config, context));
+    }
+
+    /** The running source: a snapshot first (when asked, on the first run), then the slot's stream. */
+    static final class Reader implements Source {
+        private static final System.Logger LOG = System.getLogger("dev.sluice.connect.cdc");
+        /** Events per batch at most. */
+        static final int MAX_BATCH = 2_000;
+
+        private final CdcSettings settings;
+        private Catalog catalog;
+        private ChangeEvents events;
+        private Replication replication;
+        private TableSnapshot snapshot;
+        private long snapshotLsn;
+        private ChangeDecoder decoder;
+        private int failures;
+        /** When to try reconnecting, after the stream broke ({@link System#nanoTime()}). */
+        private long retryAt;
+
+        Reader(CdcSettings settings) {
+            this.settings = settings;
+        }
+
+        @Override
+        public void open(Map<String, Object> position) throws Exception {
+            catalog = Catalog.open(settings);
+            events = new ChangeEvents(catalog.database());
+            List<String> tables = catalog.preparePublication(settings);
+            Object stored = position == null ? null : position.get("lsn");
+            String slot = settings.slot();
+            if (stored != null) {
+                if (!catalog.slotExists(slot)) {
+                    throw new IllegalStateException("replication slot " + slot + " is gone from database "
+                            + catalog.database() + ", though this source has stored changes up to LSN " + stored
+                            + ": the changes since are lost to it. Fix: reset the source (delete its data directory, or"
+                            + " give it a new slot name) to start over with a snapshot.");
+                }
+                stream(LogSequenceNumber.valueOf(stored.toString()));
+                return;
+            }
+            if (catalog.slotExists(slot)) {
+                if (!settings.snapshot()) {
+                    stream(LogSequenceNumber.INVALID_LSN); // from the slot's confirmed position
+                    return;
+                }
+                if (!settings.create()) {
+                    throw new IllegalStateException("replication slot " + slot + " exists, but a first snapshot needs"
+                            + " a new slot (to start exactly where the snapshot ends). Fix: drop it (SELECT"
+                            + " pg_drop_replication_slot('" + slot + "')), set create: true, or set snapshot: never"
+                            + " to stream from it without a snapshot.");
+                }
+                LOG.log(
+                        System.Logger.Level.INFO,
+                        "replication slot " + slot + " was left by a run that stored nothing (or an unfinished"
+                                + " snapshot); making it again");
+                catalog.dropSlot(slot);
+            } else if (!settings.create()) {
+                throw new IllegalStateException("replication slot " + slot + " does not exist in database "
+                        + catalog.database() + "; create it (SELECT pg_create_logical_replication_slot('" + slot
+                        + "', 'pgoutput')) or set create: true.");
+            }
+            replication = Replication.connect(settings);
+            ReplicationSlotInfo info = replication.createSlot(slot);
+            snapshotLsn = info.getConsistentPoint().asLong();
+            if (settings.snapshot()) {
+                snapshot = TableSnapshot.begin(catalog, events, tables, info.getSnapshotName(), snapshotLsn);
+            } else {
+                replication.start(slot, settings.publication(), info.getConsistentPoint());
+                decoder = new ChangeDecoder(catalog, events, snapshotLsn);
+            }
+        }
+
+        private void stream(LogSequenceNumber from) throws SQLException, InterruptedException {
+            replication = Replication.connect(settings);
+            replication.start(settings.slot(), settings.publication(), from);
+            decoder = new ChangeDecoder(catalog, events, from.asLong());
+        }
+
+        @Override
+        public Batch poll(Duration maxWait) throws Exception {
+            List<Event> out = new ArrayList<>();
+            if (snapshot != null) {
+                if (!snapshot.read(MAX_BATCH, out)) {
+                    return new Batch(out, Map.of("snapshot", "running"));
+                }
+                snapshot = null;
+                LogSequenceNumber at = LogSequenceNumber.valueOf(snapshotLsn);
+                replication.start(settings.slot(), settings.publication(), at);
+                decoder = new ChangeDecoder(catalog, events, snapshotLsn);
+                return new Batch(out, position(snapshotLsn));
+            }
+            if (!connected()) {
+                Thread.sleep(Math.min(maxWait.toMillis(), 100));
+                return new Batch(out, position(decoder.resumeLsn()));
+            }
+            long deadline = System.nanoTime() + maxWait.toNanos();
+            try {
+                while (out.size() < MAX_BATCH) {
+                    ByteBuffer message = replication.next();
+                    if (message == null) {
+                        if (!out.isEmpty() || System.nanoTime() > deadline) {
+                            break;
+                        }
+                        Thread.sleep(5);
+                        continue;
+                    }
+                    decoder.decode(message, replication.lastReceived(), out);
+                    failures = 0;
+                }
+            } catch (SQLException e) {
+                // what was read of an open transaction is dropped: it comes again after reconnecting
+                decoder.dropOpenTransaction(out);
+                broken("replication from " + catalog.database() + " broke (" + e.getMessage() + ")");
+            }
+            decoder.handedOn();
+            return new Batch(out, position(decoder.resumeLsn()));
+        }
+
+        /** Whether there is a stream to read, reconnecting (with backoff) after it broke. */
+        private boolean connected() throws InterruptedException {
+            if (replication != null) {
+                return true;
+            }
+            if (System.nanoTime() < retryAt) {
+                return false;
+            }
+            try {
+                replication = Replication.connect(settings);
+                replication.start(
+                        settings.slot(), settings.publication(), LogSequenceNumber.valueOf(decoder.resumeLsn()));
+                LOG.log(System.Logger.Level.INFO, "replication from " + catalog.database() + " resumed");
+                return true;
+            } catch (SQLException e) {
+                broken("cannot reconnect to " + catalog.database() + " for replication (" + e.getMessage() + ")");
+                return false;
+            }
+        }
+
+        private void broken(String what) {
+            closeReplication();
+            long delay = Backoff.DEFAULT.delayMs(failures++);
+            retryAt = System.nanoTime() + delay * 1_000_000;
+            LOG.log(System.Logger.Level.WARNING, what + "; trying again in " + delay + " ms");
+        }
+
+        private static Map<String, Object> position(long lsn) {
+            return Map.of("lsn", LogSequenceNumber.valueOf(lsn).asString());
+        }
+
+        @Override
+        public void stored(Map<String, Object> position) {
+            Object lsn = position.get("lsn");
+            if (lsn != null && replication != null && decoder != null) {
+                replication.confirm(LogSequenceNumber.valueOf(lsn.toString()));
+            }
+        }
+
+        private void closeReplication() {
+            if (replication != null) {
+                try {
+                    replication.close();
+                } catch (SQLException ignored) {
+                    // broken already
+                }
+                replication = null;
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            closeReplication();
+            if (catalog != null) {
+                catalog.close();
+            }
+        }
+    }
+}
