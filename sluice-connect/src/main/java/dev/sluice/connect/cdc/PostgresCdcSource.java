@@ -85,7 +85,9 @@ public final class PostgresCdcSource implements SourceConnector {
                 stream(LogSequenceNumber.valueOf(stored.toString()));
                 return;
             }
+            boolean again = position != null; // a snapshot was running: its first rows may be published
             if (catalog.slotExists(slot)) {
+                again = true; // events may have been published before a crash, with no position stored yet
                 if (!settings.snapshot()) {
                     stream(LogSequenceNumber.INVALID_LSN); // from the slot's confirmed position
                     return;
@@ -110,7 +112,7 @@ public final class PostgresCdcSource implements SourceConnector {
             ReplicationSlotInfo info = replication.createSlot(slot);
             snapshotLsn = info.getConsistentPoint().asLong();
             if (settings.snapshot()) {
-                snapshot = TableSnapshot.begin(catalog, events, tables, info.getSnapshotName(), snapshotLsn);
+                snapshot = TableSnapshot.begin(catalog, events, tables, info.getSnapshotName(), snapshotLsn, again);
             } else {
                 replication.start(slot, settings.publication(), info.getConsistentPoint());
                 decoder = new ChangeDecoder(catalog, events, snapshotLsn);

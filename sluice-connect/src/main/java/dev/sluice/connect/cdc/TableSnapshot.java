@@ -24,22 +24,30 @@ final class TableSnapshot {
     private final ChangeEvents events;
     private final Deque<String> tables;
     private final ChangeEvents.Origin origin;
+    private final boolean again;
     private Relation current;
     private Statement statement;
     private ResultSet rows;
 
-    private TableSnapshot(Catalog catalog, ChangeEvents events, List<String> tables, ChangeEvents.Origin origin) {
+    private TableSnapshot(
+            Catalog catalog, ChangeEvents events, List<String> tables, ChangeEvents.Origin origin, boolean again) {
         this.catalog = catalog;
         this.events = events;
         this.tables = new ArrayDeque<>(tables);
         this.origin = origin;
+        this.again = again;
     }
 
     /**
      * Opens the snapshot transaction on the catalog's connection, importing {@code snapshotName} (which must still be
      * exported: its replication connection has run nothing since).
+     *
+     * @param again whether an earlier snapshot may have published rows before it stopped (a crash): each table's rows
+     *     then follow a truncate event ({@code op: t}), so a consumer forgets rows of the earlier attempt that were
+     *     deleted before this one
      */
-    static TableSnapshot begin(Catalog catalog, ChangeEvents events, List<String> tables, String snapshotName, long lsn)
+    static TableSnapshot begin(
+            Catalog catalog, ChangeEvents events, List<String> tables, String snapshotName, long lsn, boolean again)
             throws SQLException {
         Connection c = catalog.connection();
         c.setAutoCommit(false);
@@ -48,7 +56,7 @@ final class TableSnapshot {
             s.execute("SET TRANSACTION SNAPSHOT '" + snapshotName.replace("'", "''") + "'");
         }
         return new TableSnapshot(
-                catalog, events, tables, new ChangeEvents.Origin(lsn, 0, System.currentTimeMillis(), true));
+                catalog, events, tables, new ChangeEvents.Origin(lsn, 0, System.currentTimeMillis(), true), again);
     }
 
     /**
@@ -65,7 +73,7 @@ final class TableSnapshot {
                     c.setAutoCommit(true);
                     return true;
                 }
-                open(tables.poll());
+                open(tables.poll(), out);
             }
             if (!rows.next()) {
                 rows.close();
@@ -83,8 +91,11 @@ final class TableSnapshot {
         return false;
     }
 
-    private void open(String table) throws SQLException {
+    private void open(String table, List<Event> out) throws SQLException {
         current = catalog.describe(table);
+        if (again) {
+            out.add(events.change('t', current, null, null, origin));
+        }
         String columns = current.columnNames().stream().map(Catalog::quote).collect(Collectors.joining(", "));
         statement = catalog.connection().createStatement();
         statement.setFetchSize(FETCH_ROWS);

@@ -1,4 +1,4 @@
-package dev.sluice.app.cdc;
+package dev.sluice.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -211,6 +211,35 @@ class PostgresCdcIT {
     }
 
     @Test
+    void shouldDoAnUnfinishedSnapshotAgainAfterATruncateEvent() throws Exception {
+        sql("CREATE TABLE items (id int PRIMARY KEY)");
+        sql("INSERT INTO items SELECT i FROM generate_series(1, 5000) i");
+        Map<String, Object> settings =
+                Map.of("tables", List.of("items"), "slot", "items_slot", "publication", "items_pub");
+        Map<String, Object> running;
+        try (Source source = source(settings)) {
+            source.open(null);
+            Source.Batch first = source.poll(Duration.ofMillis(200));
+            assertThat(first.events()).hasSize(2_000); // the rest is never read: the process dies here
+            running = first.position();
+        }
+        sql("DELETE FROM items WHERE id = 1"); // a row the first attempt published
+        try (Source source = source(settings)) {
+            source.open(running);
+            List<Map<String, Object>> changes = read(source, c -> c.size() >= 5_000);
+            assertThat(changes).hasSize(5_000);
+            assertThat(changes.get(0)).containsEntry("op", "t"); // forget what the first attempt said
+            assertThat(((Map<String, Object>) changes.get(0).get("source")).get("snapshot"))
+                    .isEqualTo(true);
+            assertThat(changes.subList(1, changes.size()))
+                    .allSatisfy(c -> assertThat(c.get("op")).isEqualTo("r"));
+            assertThat(ids(changes.subList(1, changes.size())))
+                    .doesNotContain(1)
+                    .contains(2, 5_000);
+        }
+    }
+
+    @Test
     void shouldNameAMissingTableAndBadSettings() throws Exception {
         try (Source source = source(Map.of("tables", List.of("public.nope")))) {
             assertThatThrownBy(() -> source.open(null))
@@ -233,6 +262,14 @@ class PostgresCdcIT {
                     .hasMessageContaining("does not exist")
                     .hasMessageContaining("create: true");
         }
+    }
+
+    private static List<Integer> ids(Iterable<Map<String, Object>> changes) {
+        List<Integer> ids = new ArrayList<>();
+        for (Map<String, Object> c : changes) {
+            ids.add(((Number) image(c).get("id")).intValue());
+        }
+        return ids;
     }
 
     private static List<Integer> ids(List<Event> events) {
