@@ -264,6 +264,24 @@ class PostgresCdcIT {
         }
     }
 
+    @Test
+    void shouldSayWhenTheServerIsNotSetUpForLogicalReplication() throws Exception {
+        String shared = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres"; // the machine's, wal_level=replica
+        String level;
+        try (Connection c = DriverManager.getConnection(shared);
+                Statement s = c.createStatement();
+                java.sql.ResultSet r = s.executeQuery("SHOW wal_level")) {
+            r.next();
+            level = r.getString(1);
+        }
+        org.junit.jupiter.api.Assumptions.assumeFalse(level.equals("logical"), "the shared server is logical");
+        try (Source source = source(Map.of("url", shared))) {
+            assertThatThrownBy(() -> source.open(null))
+                    .hasMessageContaining("wal_level = " + level)
+                    .hasMessageContaining("ALTER SYSTEM SET wal_level = logical");
+        }
+    }
+
     private static List<Integer> ids(Iterable<Map<String, Object>> changes) {
         List<Integer> ids = new ArrayList<>();
         for (Map<String, Object> c : changes) {

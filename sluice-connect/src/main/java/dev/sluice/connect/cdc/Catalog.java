@@ -58,6 +58,15 @@ final class Catalog implements AutoCloseable {
      * @throws IllegalStateException naming the problem and the fix
      */
     List<String> preparePublication(CdcSettings settings) throws SQLException {
+        try (Statement s = connection.createStatement();
+                ResultSet r = s.executeQuery("SHOW wal_level")) {
+            r.next();
+            if (!r.getString(1).equals("logical")) {
+                throw new IllegalStateException("the PostgreSQL server of database " + database + " has wal_level = "
+                        + r.getString(1) + "; change data capture needs logical. Fix: ALTER SYSTEM SET wal_level ="
+                        + " logical; then restart PostgreSQL.");
+            }
+        }
         for (String t : settings.tables()) {
             if (oid(t) == 0) {
                 throw new IllegalStateException("table " + t + " does not exist in database " + database
