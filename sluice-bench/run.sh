@@ -10,6 +10,7 @@
 #     -Dwindows.streams.emit=suppress -Dwindows.warmup=0)
 #   sluice-bench/run.sh parquet-sink [EVENTS [ROUNDS]]  the Parquet sink on its own: 10-field events to zstd files
 #   sluice-bench/run.sh mqtt-source [MESSAGES [VERSION [ROUNDS]]]  QoS 1 messages from the local Mosquitto into a topic
+#   sluice-bench/run.sh cdc-source [CHANGES [ROUNDS]]  row changes from a private PostgreSQL (logical) into a topic
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TARGET="$ROOT/sluice-bench/target"
@@ -35,7 +36,8 @@ case "$what" in
     done
     # shellcheck disable=SC2086
     exec java -Xmx6g $FLINK_OPENS ${JAVA_OPTS:-} -cp "$CP" dev.sluice.bench.windows.WindowComparison "$@" ;;
+  cdc-source) exec java -Xmx2g -cp "$CP" dev.sluice.bench.cdc.CdcSourceBench "$@" ;;
   mqtt-source) exec java -Xmx2g -cp "$CP" dev.sluice.bench.mqtt.MqttSourceBench "$@" ;;
   parquet-sink) exec java -Xmx6g -cp "$CP" dev.sluice.bench.parquet.ParquetSinkBench "$@" ;;
-  *) echo "usage: $0 jmh [JMH options] | compare-kafka [options] | compare-streams [EVENTS] | compare-kafka-stage [EVENTS [ROUNDS]] | compare-windows [EVENTS [KEYS [ROUNDS]]] | parquet-sink [EVENTS [ROUNDS]] | mqtt-source [MESSAGES [VERSION [ROUNDS]]]" >&2; exit 2 ;;
+  *) echo "usage: $0 jmh [JMH options] | compare-kafka [options] | compare-streams [EVENTS] | compare-kafka-stage [EVENTS [ROUNDS]] | compare-windows [EVENTS [KEYS [ROUNDS]]] | parquet-sink [EVENTS [ROUNDS]] | mqtt-source [MESSAGES [VERSION [ROUNDS]]] | cdc-source [CHANGES [ROUNDS]]" >&2; exit 2 ;;
 esac

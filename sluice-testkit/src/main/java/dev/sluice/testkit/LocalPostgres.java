@@ -25,12 +25,14 @@ import java.util.stream.Stream;
  */
 public final class LocalPostgres implements AutoCloseable {
     private final Path dir;
+    private final Path bin;
     private final int port;
     private final long pid;
     private final Thread onExit;
 
-    private LocalPostgres(Path dir, int port, long pid) {
+    private LocalPostgres(Path dir, Path bin, int port, long pid) {
         this.dir = dir;
+        this.bin = bin;
         this.port = port;
         this.pid = pid;
         this.onExit = new Thread(this::stop, "local-postgres-stop");
@@ -39,7 +41,7 @@ public final class LocalPostgres implements AutoCloseable {
 
     /** Starts a server with {@code wal_level=logical}; a few seconds at most. */
     public static LocalPostgres startLogical() {
-        Path bin = binaries();
+        Path bin = findBinaries();
         try {
             Path dir = Files.createTempDirectory("sluice-pg-");
             Path data = dir.resolve("data");
@@ -89,7 +91,7 @@ public final class LocalPostgres implements AutoCloseable {
                     dir);
             String pidLine =
                     Files.readAllLines(data.resolve("postmaster.pid")).get(0).trim();
-            return new LocalPostgres(dir, port, Long.parseLong(pidLine));
+            return new LocalPostgres(dir, bin, port, Long.parseLong(pidLine));
         } catch (IOException e) {
             throw new IllegalStateException("cannot start a local PostgreSQL: " + e.getMessage(), e);
         }
@@ -102,6 +104,11 @@ public final class LocalPostgres implements AutoCloseable {
     /** A JDBC URL of the database {@code postgres} (user {@code postgres}, no password). */
     public String jdbcUrl() {
         return "jdbc:postgresql://127.0.0.1:" + port + "/postgres?user=postgres";
+    }
+
+    /** The directory of the server's binaries (initdb, pg_ctl, pg_recvlogical, ...). */
+    public Path binaries() {
+        return bin;
     }
 
     /** The postmaster's PID. */
@@ -150,7 +157,7 @@ public final class LocalPostgres implements AutoCloseable {
         return all;
     }
 
-    private static Path binaries() {
+    private static Path findBinaries() {
         String configured = System.getenv("SLUICE_PG_BIN");
         if (configured != null && Files.isExecutable(Path.of(configured, "initdb"))) {
             return Path.of(configured);
