@@ -88,6 +88,31 @@ class PipelineRunTest {
     }
 
     @Test
+    void shouldTellASourceEachPositionOnlyOnceItIsStored() throws Exception {
+        List<String> values = new ArrayList<>();
+        for (int i = 0; i < 95; i++) {
+            values.add("v" + i);
+        }
+        PipelineSpec spec = Pipeline.named("p")
+                .topic("in", 1)
+                .source("told", "list", "in", Map.of("values", values, "batch", 10))
+                .build();
+        try (PipelineRun run = PipelineRun.start(spec, broker, options())) {
+            await().atMost(Duration.ofSeconds(20)).until(run::sourcesFinished);
+        }
+        List<Map<String, Object>> told = TestConnectors.STORED.get("told");
+        assertThat(told).isNotEmpty().last().isEqualTo(Map.of("next", 95));
+        // each position told was stored: it is what a restart would resume from
+        for (Map<String, Object> position : told) {
+            assertThat(((Number) position.get("next")).intValue()).isBetween(10, 95);
+        }
+        assertThat(readAll("in")).hasSize(95);
+        try (dev.sluice.broker.Producer producer = broker.producer()) {
+            assertThat(new SourcePositions(broker, producer).load("p", "told")).isEqualTo(Map.of("next", 95));
+        }
+    }
+
+    @Test
     void shouldRetryASinkThatIsDownAndDeliverEverythingWhenItComesBack() throws Exception {
         List<String> values = new ArrayList<>();
         for (int i = 0; i < 50; i++) {

@@ -26,6 +26,8 @@ final class TestConnectors {
     static final Map<String, List<String>> COLLECTED = new ConcurrentHashMap<>();
     static final Map<String, AtomicBoolean> DOWN = new ConcurrentHashMap<>();
     static final AtomicInteger WRITE_ATTEMPTS = new AtomicInteger();
+    /** The positions each list source was told were stored, in order, by source name. */
+    static final Map<String, List<Map<String, Object>>> STORED = new ConcurrentHashMap<>();
 
     private TestConnectors() {}
 
@@ -75,6 +77,12 @@ final class TestConnectors {
                         next++;
                     }
                     return new Batch(events, Map.of("next", next));
+                }
+
+                @Override
+                public void stored(Map<String, Object> position) {
+                    STORED.computeIfAbsent(context.name(), k -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                            .add(position);
                 }
 
                 @Override
