@@ -60,6 +60,7 @@ public final class LocalPostgres implements AutoCloseable {
                             "--auth=trust",
                             "-E",
                             "UTF8",
+                            "--no-locale",
                             "--no-sync"),
                     dir);
             int port = freePort();

@@ -32,11 +32,14 @@ final class Catalog implements AutoCloseable {
         Properties props = new Properties();
         props.putAll(settings.credentials());
         props.setProperty("binaryTransfer", "false"); // values as PostgreSQL writes them, as in replication
+        props.setProperty("ApplicationName", "sluice-cdc " + settings.slot());
         Connection c = DriverManager.getConnection(settings.url(), props);
-        try (Statement s = c.createStatement();
-                ResultSet r = s.executeQuery("SELECT current_database()")) {
-            r.next();
-            return new Catalog(c, r.getString(1));
+        try (Statement s = c.createStatement()) {
+            s.execute("SET TIME ZONE 'UTC'"); // timestamps in snapshot rows as in the stream's
+            try (ResultSet r = s.executeQuery("SELECT current_database()")) {
+                r.next();
+                return new Catalog(c, r.getString(1));
+            }
         } catch (SQLException e) {
             c.close();
             throw e;
@@ -117,8 +120,28 @@ final class Catalog implements AutoCloseable {
         return settings.tables();
     }
 
-    boolean slotExists(String slot) throws SQLException {
-        return exists("SELECT 1 FROM pg_replication_slots WHERE slot_name = ?", slot);
+    /**
+     * Whether this database has the slot.
+     *
+     * @throws IllegalStateException if a slot of that name belongs to another database or plugin: not this source's
+     */
+    boolean hasSlot(String slot) throws SQLException {
+        try (PreparedStatement s =
+                connection.prepareStatement("SELECT database, plugin FROM pg_replication_slots WHERE slot_name = ?")) {
+            s.setString(1, slot);
+            try (ResultSet r = s.executeQuery()) {
+                if (!r.next()) {
+                    return false;
+                }
+                if (!database.equals(r.getString(1)) || !"pgoutput".equals(r.getString(2))) {
+                    throw new IllegalStateException("replication slot " + slot + " belongs to "
+                            + (r.getString(1) == null ? "no database (a physical slot)" : "database " + r.getString(1))
+                            + " with plugin " + r.getString(2) + ", not to this source (database " + database
+                            + ", pgoutput). Fix: give the source another slot name (slot: ...).");
+                }
+                return true;
+            }
+        }
     }
 
     /** Drops a slot, waiting up to 30 s for a connection of a killed process to let go of it. */
@@ -130,8 +153,11 @@ final class Catalog implements AutoCloseable {
                 s.execute();
                 return;
             } catch (SQLException e) {
-                if (!Replication.inUse(e) || System.nanoTime() > deadline) {
+                if (!Replication.inUse(e)) {
                     throw e;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw Replication.slotInUse(slot, e);
                 }
                 Thread.sleep(200);
             }
@@ -143,7 +169,7 @@ final class Catalog implements AutoCloseable {
         int oid = oid(table);
         List<Relation.Column> columns = new ArrayList<>();
         try (PreparedStatement s = connection.prepareStatement("SELECT attname, atttypid FROM pg_attribute"
-                + " WHERE attrelid = ? AND attnum > 0 AND NOT attisdropped ORDER BY attnum")) {
+                + " WHERE attrelid = ? AND attnum > 0 AND NOT attisdropped AND attgenerated = '' ORDER BY attnum")) {
             s.setInt(1, oid);
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Turns the slot's messages into change events, transaction by transaction. It knows each table from its latest
@@ -15,8 +16,16 @@ import java.util.Map;
 final class ChangeDecoder implements PgOutput.Handler {
     private static final System.Logger LOG = System.getLogger("dev.sluice.connect.cdc");
 
-    private final Catalog catalog;
+    /** Looks up a table's primary key; it may reach the database. */
+    interface Keys {
+        Relation withKey(Relation relation) throws SQLException;
+    }
+
+    private final Keys keys;
     private final ChangeEvents events;
+    /** The captured tables ({@code schema.table}), as a publication may publish more; empty for all it publishes. */
+    private final Set<String> captured;
+
     private final Map<Integer, Relation> tables = new HashMap<>();
     private List<Event> out;
     /** Where in {@link #out} the open transaction's events start; -1 outside a transaction. */
@@ -27,9 +36,10 @@ final class ChangeDecoder implements PgOutput.Handler {
     private long changeLsn;
     private long resumeLsn;
 
-    ChangeDecoder(Catalog catalog, ChangeEvents events, long resumeLsn) {
-        this.catalog = catalog;
+    ChangeDecoder(Keys keys, ChangeEvents events, List<String> captured, long resumeLsn) {
+        this.keys = keys;
         this.events = events;
+        this.captured = Set.copyOf(captured);
         this.resumeLsn = resumeLsn;
     }
 
@@ -80,10 +90,14 @@ final class ChangeDecoder implements PgOutput.Handler {
     public void relation(Relation relation) {
         Relation before = tables.get(relation.id());
         try {
-            tables.put(relation.id(), catalog.withKey(relation));
+            tables.put(relation.id(), keys.withKey(relation));
         } catch (SQLException e) {
             throw new IllegalStateException(
-                    "cannot look up the primary key of " + relation.qualifiedName() + ": " + e.getMessage(), e);
+                    "cannot look up the primary key of " + relation.qualifiedName() + " in"
+                            + " the database (" + e.getMessage()
+                            + "); the source stops, and resumes from its last stored"
+                            + " position when started again.",
+                    e);
         }
         if (before != null && !before.columnNames().equals(relation.columnNames())) {
             LOG.log(
@@ -96,12 +110,18 @@ final class ChangeDecoder implements PgOutput.Handler {
     @Override
     public void insert(int relationId, List<Object> row) {
         Relation t = table(relationId);
+        if (t == null) {
+            return;
+        }
         out.add(events.change('c', t, null, ChangeEvents.row(t, row), origin()));
     }
 
     @Override
     public void update(int relationId, char oldKind, List<Object> old, List<Object> row) {
         Relation t = table(relationId);
+        if (t == null) {
+            return;
+        }
         Map<String, Object> before = image(t, oldKind, old);
         Map<String, Object> after = ChangeEvents.row(t, row);
         if (before != null && !t.key().isEmpty() && !sameKey(t, before, after)) {
@@ -116,13 +136,18 @@ final class ChangeDecoder implements PgOutput.Handler {
     @Override
     public void delete(int relationId, char oldKind, List<Object> old) {
         Relation t = table(relationId);
-        out.add(events.change('d', t, image(t, oldKind, old), null, origin()));
+        if (t != null) {
+            out.add(events.change('d', t, image(t, oldKind, old), null, origin()));
+        }
     }
 
     @Override
     public void truncate(List<Integer> relationIds) {
         for (int id : relationIds) {
-            out.add(events.change('t', table(id), null, null, origin()));
+            Relation t = table(id);
+            if (t != null) {
+                out.add(events.change('t', t, null, null, origin()));
+            }
         }
     }
 
@@ -152,11 +177,14 @@ final class ChangeDecoder implements PgOutput.Handler {
         return new ChangeEvents.Origin(changeLsn, xid, commitMillis, false);
     }
 
+    /** The table, or null when it is published but not captured. */
     private Relation table(int id) {
         Relation t = tables.get(id);
         if (t == null) { // pgoutput describes every table before its first change in a session
-            throw new IllegalStateException("a change of table " + id + " came before its description");
+            throw new IllegalStateException("a change of the table with OID " + id + " came before its description"
+                    + " in the replication stream; the source stops, and resumes from its last stored position when"
+                    + " started again.");
         }
-        return t;
+        return captured.isEmpty() || captured.contains(t.qualifiedName()) ? t : null;
     }
 }

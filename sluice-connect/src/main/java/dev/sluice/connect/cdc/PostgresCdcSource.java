@@ -55,6 +55,7 @@ public final class PostgresCdcSource implements SourceConnector {
 
         private final CdcSettings settings;
         private Catalog catalog;
+        private List<String> tables;
         private ChangeEvents events;
         private Replication replication;
         private TableSnapshot snapshot;
@@ -72,21 +73,28 @@ public final class PostgresCdcSource implements SourceConnector {
         public void open(Map<String, Object> position) throws Exception {
             catalog = Catalog.open(settings);
             events = new ChangeEvents(catalog.database());
-            List<String> tables = catalog.preparePublication(settings);
-            Object stored = position == null ? null : position.get("lsn");
+            tables = catalog.preparePublication(settings);
             String slot = settings.slot();
+            if (position != null && !slot.equals(position.get("slot"))) {
+                LOG.log(
+                        System.Logger.Level.INFO,
+                        "the stored position is of slot " + position.get("slot") + ", not " + slot
+                                + ": starting over with slot " + slot);
+                position = null;
+            }
+            Object stored = position == null ? null : position.get("lsn");
             if (stored != null) {
-                if (!catalog.slotExists(slot)) {
+                if (!catalog.hasSlot(slot)) {
                     throw new IllegalStateException("replication slot " + slot + " is gone from database "
                             + catalog.database() + ", though this source has stored changes up to LSN " + stored
-                            + ": the changes since are lost to it. Fix: reset the source (delete its data directory, or"
-                            + " give it a new slot name) to start over with a snapshot.");
+                            + ": the changes since are lost to it. Fix: give the source a new slot name (slot: ...) to"
+                            + " start over with a snapshot.");
                 }
                 stream(LogSequenceNumber.valueOf(stored.toString()));
                 return;
             }
             boolean again = position != null; // a snapshot was running: its first rows may be published
-            if (catalog.slotExists(slot)) {
+            if (catalog.hasSlot(slot)) {
                 again = true; // events may have been published before a crash, with no position stored yet
                 if (!settings.snapshot()) {
                     stream(LogSequenceNumber.INVALID_LSN); // from the slot's confirmed position
@@ -95,7 +103,7 @@ public final class PostgresCdcSource implements SourceConnector {
                 if (!settings.create()) {
                     throw new IllegalStateException("replication slot " + slot + " exists, but a first snapshot needs"
                             + " a new slot (to start exactly where the snapshot ends). Fix: drop it (SELECT"
-                            + " pg_drop_replication_slot('" + slot + "')), set create: true, or set snapshot: never"
+                            + " pg_drop_replication_slot('" + slot + "')) and set create: true, or set snapshot: never"
                             + " to stream from it without a snapshot.");
                 }
                 LOG.log(
@@ -105,24 +113,45 @@ public final class PostgresCdcSource implements SourceConnector {
                 catalog.dropSlot(slot);
             } else if (!settings.create()) {
                 throw new IllegalStateException("replication slot " + slot + " does not exist in database "
-                        + catalog.database() + "; create it (SELECT pg_create_logical_replication_slot('" + slot
-                        + "', 'pgoutput')) or set create: true.");
+                        + catalog.database() + ". Fix: set create: true"
+                        + (settings.snapshot()
+                                ? " (a first snapshot needs a slot made by the source, to start where the snapshot ends)"
+                                : ", or create it: SELECT pg_create_logical_replication_slot('" + slot
+                                        + "', 'pgoutput')")
+                        + ".");
             }
-            replication = Replication.connect(settings);
-            ReplicationSlotInfo info = replication.createSlot(slot);
-            snapshotLsn = info.getConsistentPoint().asLong();
-            if (settings.snapshot()) {
-                snapshot = TableSnapshot.begin(catalog, events, tables, info.getSnapshotName(), snapshotLsn, again);
-            } else {
-                replication.start(slot, settings.publication(), info.getConsistentPoint());
-                decoder = new ChangeDecoder(catalog, events, snapshotLsn);
+            try (Replication maker = Replication.connect(settings)) {
+                ReplicationSlotInfo info = maker.createSlot(slot);
+                snapshotLsn = info.getConsistentPoint().asLong();
+                if (settings.snapshot()) { // imported before the maker runs anything else, as it must be
+                    snapshot = TableSnapshot.begin(catalog, events, tables, info.getSnapshotName(), snapshotLsn, again);
+                }
+            } // the slot stays; streaming starts on a fresh connection, not one left idle through the snapshot
+            if (snapshot == null) {
+                stream(LogSequenceNumber.valueOf(snapshotLsn));
             }
         }
 
         private void stream(LogSequenceNumber from) throws SQLException, InterruptedException {
             replication = Replication.connect(settings);
             replication.start(settings.slot(), settings.publication(), from);
-            decoder = new ChangeDecoder(catalog, events, from.asLong());
+            if (decoder == null) {
+                decoder = new ChangeDecoder(this::withKey, events, settings.tables(), from.asLong());
+            }
+        }
+
+        /** A table's description with its primary key, from the catalog (reopened if its connection broke). */
+        private Relation withKey(Relation relation) throws SQLException {
+            if (!catalog.connection().isValid(5)) {
+                Catalog broken = catalog;
+                catalog = Catalog.open(settings);
+                try {
+                    broken.close();
+                } catch (SQLException ignored) {
+                    // broken already
+                }
+            }
+            return catalog.withKey(relation);
         }
 
         @Override
@@ -130,12 +159,10 @@ public final class PostgresCdcSource implements SourceConnector {
             List<Event> out = new ArrayList<>();
             if (snapshot != null) {
                 if (!snapshot.read(MAX_BATCH, out)) {
-                    return new Batch(out, Map.of("snapshot", "running"));
+                    return new Batch(out, Map.of("snapshot", "running", "slot", settings.slot()));
                 }
                 snapshot = null;
-                LogSequenceNumber at = LogSequenceNumber.valueOf(snapshotLsn);
-                replication.start(settings.slot(), settings.publication(), at);
-                decoder = new ChangeDecoder(catalog, events, snapshotLsn);
+                stream(LogSequenceNumber.valueOf(snapshotLsn));
                 return new Batch(out, position(snapshotLsn));
             }
             if (!connected()) {
@@ -192,8 +219,9 @@ public final class PostgresCdcSource implements SourceConnector {
             LOG.log(System.Logger.Level.WARNING, what + "; trying again in " + delay + " ms");
         }
 
-        private static Map<String, Object> position(long lsn) {
-            return Map.of("lsn", LogSequenceNumber.valueOf(lsn).asString());
+        /** The position: where to resume in the slot, and which slot (a position of another slot does not apply). */
+        private Map<String, Object> position(long lsn) {
+            return Map.of("lsn", LogSequenceNumber.valueOf(lsn).asString(), "slot", settings.slot());
         }
 
         @Override

@@ -32,7 +32,24 @@ final class Replication implements AutoCloseable {
         PGProperty.REPLICATION.set(props, "database");
         PGProperty.ASSUME_MIN_SERVER_VERSION.set(props, "10");
         PGProperty.PREFER_QUERY_MODE.set(props, "simple");
-        return new Replication(DriverManager.getConnection(settings.url(), props));
+        PGProperty.APPLICATION_NAME.set(props, "sluice-cdc " + settings.slot());
+        java.sql.Connection c = DriverManager.getConnection(settings.url(), props);
+        try (java.sql.Statement s = c.createStatement()) {
+            s.execute("SET TIME ZONE 'UTC'"); // the plugin writes timestamps in the session's zone
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
+        return new Replication(c);
+    }
+
+    /** The slot is still read by another connection after the wait: most likely another process runs the source. */
+    static IllegalStateException slotInUse(String slot, SQLException e) {
+        return new IllegalStateException(
+                "replication slot " + slot + " is in use by another connection (another"
+                        + " process running this source?); a slot has one reader. Fix: run the source in one process, or stop"
+                        + " the other reader (pg_stat_replication shows it).",
+                e);
     }
 
     static boolean inUse(SQLException e) {
@@ -70,14 +87,17 @@ final class Replication implements AutoCloseable {
                         .withSlotName(slot)
                         .withStartPosition(from)
                         .withSlotOption("proto_version", 1)
-                        .withSlotOption("publication_names", publication)
+                        .withSlotOption("publication_names", Catalog.quote(publication))
                         .withStatusInterval(1, TimeUnit.SECONDS)
                         .withAutomaticFlush(false)
                         .start();
                 return;
             } catch (SQLException e) {
-                if (!inUse(e) || System.nanoTime() > deadline) {
+                if (!inUse(e)) {
                     throw e;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw slotInUse(slot, e);
                 }
                 Thread.sleep(200);
             }

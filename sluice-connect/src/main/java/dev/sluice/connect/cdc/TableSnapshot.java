@@ -99,6 +99,6 @@ final class TableSnapshot {
         String columns = current.columnNames().stream().map(Catalog::quote).collect(Collectors.joining(", "));
         statement = catalog.connection().createStatement();
         statement.setFetchSize(FETCH_ROWS);
-        rows = statement.executeQuery("SELECT " + columns + " FROM " + Catalog.quoteTable(table));
+        rows = statement.executeQuery("SELECT " + columns + " FROM ONLY " + Catalog.quoteTable(table));
     }
 }

@@ -31,6 +31,8 @@ final class SourceTask implements Runnable {
     private final TaskSupervisor supervisor;
     private final Deque<InFlight> inFlight = new ArrayDeque<>();
     private CompletableFuture<?> lastStored = CompletableFuture.completedFuture(null);
+    /** The position of the last batch queued to be stored. */
+    private Map<String, Object> queued;
     /** The position being stored by {@link #lastStored}, told to the source once stored; null when told. */
     private Map<String, Object> storing;
 
@@ -72,6 +74,14 @@ final class SourceTask implements Runnable {
                             publish(batch.events()),
                             batch.position(),
                             batch.events().size()));
+                    queued = batch.position();
+                } else if (inFlight.isEmpty()
+                        && batch.position() != null
+                        && !batch.position().equals(queued)) {
+                    // the position moved without events (a snapshot that ended with an empty table): nothing before
+                    // it is unacknowledged, so it can be stored as it is
+                    inFlight.add(new InFlight(CompletableFuture.completedFuture(null), batch.position(), 0));
+                    queued = batch.position();
                 }
                 settle(source, MAX_IN_FLIGHT - 1);
             }
