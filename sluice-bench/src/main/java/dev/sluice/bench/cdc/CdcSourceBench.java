@@ -65,7 +65,9 @@ public final class CdcSourceBench {
             // a first run makes the publication and the slot, and stores its position after a first change
             try (PipelineRun run = PipelineRun.start(spec, broker, RuntimeOptions.defaults(dir))) {
                 while (stored(broker) == 0) {
-                    sql(url, "INSERT INTO orders (id, qty) VALUES (0, 0) ON CONFLICT (id) DO UPDATE SET qty = orders.qty + 1");
+                    sql(
+                            url,
+                            "INSERT INTO orders (id, qty) VALUES (0, 0) ON CONFLICT (id) DO UPDATE SET qty = orders.qty + 1");
                     Thread.sleep(200);
                 }
                 Thread.sleep(1_500); // the position is stored and confirmed
