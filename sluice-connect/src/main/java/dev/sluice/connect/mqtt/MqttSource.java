@@ -11,7 +11,9 @@ import dev.sluice.stream.connector.SourceConnector;
 import dev.sluice.stream.json.Json;
 import dev.sluice.stream.json.JsonException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -100,7 +102,7 @@ public final class MqttSource implements SourceConnector {
         @Override
         public void start(Publisher publisher) {
             connection = MqttConnection.of(settings);
-            connection.subscribe(filters, m -> store(publisher, m, event(m), 0));
+            connection.subscribe(filters, m -> arrived(publisher, m));
             connection.connect().exceptionally(e -> {
                 System.getLogger("dev.sluice.connect.mqtt")
                         .log(
@@ -111,30 +113,90 @@ public final class MqttSource implements SourceConnector {
             });
         }
 
+        /** A message to store, with its event. */
+        private record Pending(MqttMessage message, Event event) {}
+
+        /** Messages whose store failed, and those that came after them, in the order they came; guarded by itself. */
+        private final Deque<Pending> retries = new ArrayDeque<>();
+        /** Whether the retry loop runs; guarded by {@link #retries}. */
+        private boolean retrying;
+
         /**
-         * Publishes the message's event and acknowledges the message once it is stored. A store that fails is tried
-         * again with backoff until it works or the source stops: the MQTT client acknowledges in the order messages
-         * came, so one message never acknowledged would hold back every later one (and the broker stops sending when
-         * its window of unacknowledged messages is full).
+         * Stores a message that came (on the connection's one handler thread) and acknowledges it once stored. While
+         * earlier messages wait to be stored again, it queues behind them, so messages are stored in the order they
+         * came even across a storage outage.
          */
-        private void store(Publisher publisher, MqttMessage m, Event event, int failures) {
-            publisher.publish(List.of(event)).whenComplete((r, e) -> {
-                if (e == null) {
-                    failing.set(false);
-                    m.acknowledge().run();
+        void arrived(Publisher publisher, MqttMessage m) {
+            Pending p = new Pending(m, event(m));
+            synchronized (retries) {
+                if (!retries.isEmpty()) {
+                    retries.add(p);
                     return;
                 }
-                if (failing.compareAndSet(false, true)) {
-                    System.getLogger("dev.sluice.connect.mqtt")
-                            .log(
-                                    System.Logger.Level.WARNING,
-                                    "could not store an MQTT message from " + m.topic() + ": " + e.getMessage()
-                                            + "; trying again");
+            }
+            publisher.publish(List.of(p.event())).whenComplete((r, e) -> {
+                if (e == null) {
+                    stored(p);
+                } else {
+                    failed(publisher, p, e);
                 }
-                if (publisher.isRunning()) { // else not acknowledged: the broker sends it again after a restart
-                    CompletableFuture.delayedExecutor(Backoff.DEFAULT.delayMs(failures), TimeUnit.MILLISECONDS)
-                            .execute(() -> store(publisher, m, event, failures + 1));
+            });
+        }
+
+        private void stored(Pending p) {
+            failing.set(false);
+            p.message().acknowledge().run();
+        }
+
+        /**
+         * A store failed: the message joins the retry queue, which one loop works through in order, with backoff, until
+         * the source stops. It must be stored in the end: the MQTT client acknowledges in the order messages came, so
+         * one never acknowledged would hold back every later one (and the broker stops sending when its window of
+         * unacknowledged messages is full).
+         */
+        private void failed(Publisher publisher, Pending p, Throwable e) {
+            if (failing.compareAndSet(false, true)) {
+                System.getLogger("dev.sluice.connect.mqtt")
+                        .log(
+                                System.Logger.Level.WARNING,
+                                "could not store an MQTT message from "
+                                        + p.message().topic() + ": " + e.getMessage() + "; trying again");
+            }
+            synchronized (retries) {
+                retries.add(p);
+                if (retrying) {
+                    return;
                 }
+                retrying = true;
+            }
+            retryLater(publisher, 0);
+        }
+
+        private void retryLater(Publisher publisher, int failures) {
+            CompletableFuture.delayedExecutor(Backoff.DEFAULT.delayMs(failures), TimeUnit.MILLISECONDS)
+                    .execute(() -> retryHead(publisher, failures));
+        }
+
+        /** Stores the first message of the retry queue, then the next, until the queue is empty. */
+        private void retryHead(Publisher publisher, int failures) {
+            Pending head;
+            synchronized (retries) {
+                head = retries.peek();
+                if (head == null || !publisher.isRunning()) { // when stopped: the broker sends them again later
+                    retrying = false;
+                    return;
+                }
+            }
+            publisher.publish(List.of(head.event())).whenComplete((r, e) -> {
+                if (e != null) {
+                    retryLater(publisher, failures + 1);
+                    return;
+                }
+                stored(head);
+                synchronized (retries) {
+                    retries.poll();
+                }
+                CompletableFuture.runAsync(() -> retryHead(publisher, 0));
             });
         }
 
