@@ -71,7 +71,7 @@ enum ColumnType {
     }
 
     /**
-     * Converts a JSON value (not null) to the Java value the DuckDB appender takes for this type.
+     * Converts a JSON value (not null) to the Java value of this type (written to a JSON line for DuckDB).
      *
      * @throws StepException naming the field when the value does not fit
      */

@@ -10,8 +10,11 @@ import dev.sluice.stream.connector.SinkException;
 import dev.sluice.stream.connector.TransactionalSink;
 import dev.sluice.stream.json.Json;
 import dev.sluice.stream.step.StepException;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,21 +22,18 @@ import java.nio.file.StandardCopyOption;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.LocalDate;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
 /**
  * Parquet files published in two phases, per input partition, like the exactly-once file sink. Each input partition
- * of the task has a buffer table in an in-memory DuckDB that its events are appended to; when the buffer holds
- * {@code roll-size} bytes of events, or at a commit, DuckDB copies it to Parquet files ending in {@value #STAGED}
+ * of the task has a buffer of JSON lines that its events' checked rows are appended to; when the buffer holds
+ * {@code roll-size} bytes of events, or at a commit, an in-memory DuckDB reads it and copies it to Parquet files ending in {@value #STAGED}
  * under {@code .in-progress/<sink>-<topic>-<partition>-<first>/} (split into {@code date=/hour=/field=} directories). At a
  * commit the files are forced to disk and the directory moves to {@code .pending/...-<first>-<last>}; once the input
  * offsets are committed, each file moves to its place under the sink's directory as
@@ -47,6 +47,8 @@ final class ParquetFiles implements TransactionalSink {
      * hidden directories, and must not find them there.
      */
     private static final String STAGED = ".parquet-staged";
+    /** How a buffer's JSON lines file ends. */
+    private static final String BUFFER = ".buffer.jsonl";
 
     private final Path dir;
     private final Path inProgress;
@@ -57,51 +59,44 @@ final class ParquetFiles implements TransactionalSink {
     private final Map<TopicPartition, Buffer> buffers = new HashMap<>();
     private final List<Path> prepared = new ArrayList<>();
     private DuckDBConnection db;
-    private int tables;
+    private boolean[] jsonColumns;
 
-    /** One input partition's events since the last commit. */
+    /**
+     * One input partition's events since the last commit, as JSON lines in a file under {@code .in-progress} (keys
+     * {@code c0}, {@code c1}, ... by column position, values already checked against the schema), which DuckDB reads
+     * with {@code read_json} and copies to Parquet: one bulk conversion instead of a call per value.
+     */
     private final class Buffer {
-        final String table;
+        final Path lines;
         final Path out;
         final long first;
         long last;
         long bytes;
         long rows;
         int copies;
-        int version;
-        DuckDBAppender appender;
+        OutputStream writer;
+        final StringBuilder line = new StringBuilder(256);
 
-        Buffer(TopicPartition p, long first) throws SQLException {
-            this.table = "buffer_" + tables++;
+        Buffer(TopicPartition p, long first) {
             this.out = inProgress.resolve(CommittedName.inProgress(prefix, p, first, ""));
+            this.lines = inProgress.resolve(CommittedName.inProgress(prefix, p, first, BUFFER));
             this.first = first;
             this.last = first;
-            this.version = schema.version();
-            execute("CREATE TABLE " + table + " (" + columnsDdl() + ")");
         }
 
-        void append(Object[] row) throws SQLException {
-            if (version != schema.version()) {
-                closeAppender();
-                for (String change : schema.growthSince(version)) {
-                    execute("ALTER TABLE " + table + " " + change);
-                }
-                version = schema.version();
+        void append(Object[] row) throws IOException {
+            if (writer == null) {
+                writer = new BufferedOutputStream(Files.newOutputStream(lines), 1 << 20);
             }
-            if (appender == null) {
-                appender = db.createAppender("main", table);
-            }
-            appender.beginRow();
-            for (Object v : row) {
-                appendValue(appender, v);
-            }
-            appender.endRow();
+            line.setLength(0);
+            JsonLines.row(row, jsonColumns(), line);
+            writer.write(line.toString().getBytes(StandardCharsets.UTF_8)); // for Latin-1 text, a copy
             rows++;
         }
 
         /** Copies the buffered rows to Parquet files in the partition's in-progress directory, and empties it. */
         void copy() throws SQLException, IOException {
-            closeAppender();
+            closeWriter();
             if (rows == 0) {
                 return;
             }
@@ -120,24 +115,55 @@ final class ParquetFiles implements TransactionalSink {
                                 partitionBy.stream().map(ParquetSchema::quote).toList()) + "), FILENAME_PATTERN '"
                         + copies + "_{i}', FILE_EXTENSION '" + STAGED.substring(1) + "', OVERWRITE_OR_IGNORE";
             }
-            execute("COPY " + table + " TO '" + target.replace("'", "''") + "' (" + options + ")");
-            execute("DELETE FROM " + table);
+            execute("COPY (" + JsonLines.select(lines, columnNames(), columnTypes()) + ") TO '"
+                    + target.replace("'", "''") + "' (" + options + ")");
+            Files.deleteIfExists(lines);
             copies++;
             rows = 0;
             bytes = 0;
         }
 
-        void closeAppender() throws SQLException {
-            if (appender != null) {
-                appender.close();
-                appender = null;
+        void closeWriter() throws IOException {
+            if (writer != null) {
+                writer.close();
+                writer = null;
             }
         }
 
-        void drop() throws SQLException {
-            closeAppender();
-            execute("DROP TABLE " + table);
+        void drop() throws IOException {
+            closeWriter();
+            Files.deleteIfExists(lines);
         }
+    }
+
+    /** The columns in row order: the time partitions, then the event's. */
+    private List<String> columnNames() {
+        List<String> names = new ArrayList<>(schema.timeColumns());
+        names.addAll(schema.columns().keySet());
+        return names;
+    }
+
+    private List<String> columnTypes() {
+        List<String> types = new ArrayList<>();
+        schema.timeColumns().forEach(t -> types.add("VARCHAR"));
+        schema.columns().values().forEach(t -> types.add(t.sql));
+        return types;
+    }
+
+    /** Which row positions hold JSON text, to be written as JSON rather than as a string. */
+    private boolean[] jsonColumns() {
+        if (jsonColumns == null
+                || jsonColumns.length
+                        != schema.timeColumns().size() + schema.columns().size()) {
+            boolean[] json =
+                    new boolean[schema.timeColumns().size() + schema.columns().size()];
+            int i = schema.timeColumns().size();
+            for (ColumnType t : schema.columns().values()) {
+                json[i++] = t == ColumnType.JSON;
+            }
+            jsonColumns = json;
+        }
+        return jsonColumns;
     }
 
     ParquetFiles(Path dir, String sinkName, ParquetSettings settings) {
@@ -158,6 +184,7 @@ final class ParquetFiles implements TransactionalSink {
     public void open() throws IOException, SQLException {
         Files.createDirectories(inProgress);
         Files.createDirectories(pending);
+
         db = DriverManager.getConnection("jdbc:duckdb:").unwrap(DuckDBConnection.class);
     }
 
@@ -308,13 +335,16 @@ final class ParquetFiles implements TransactionalSink {
                     FileTrees.delete(p);
                 }
             }
-            for (Path p : children(inProgress)) {
-                CommittedName name = CommittedName.parse(p.getFileName().toString(), prefix, "", 1);
+            for (Path p : children(inProgress)) { // files being written, and buffers, of an earlier owner
+                String file = p.getFileName().toString();
+                CommittedName name = file.endsWith(BUFFER)
+                        ? CommittedName.parse(file, prefix, BUFFER, 1)
+                        : CommittedName.parse(file, prefix, "", 1);
                 if (name != null && committed.containsKey(name.partition())) {
                     FileTrees.delete(p);
                 }
             }
-        } catch (SQLException | IOException e) {
+        } catch (IOException e) {
             throw SinkException.retriable("cannot recover the Parquet files in " + dir + ": " + e.getMessage(), e);
         }
     }
@@ -323,8 +353,8 @@ final class ParquetFiles implements TransactionalSink {
     public void close() {
         for (Buffer b : buffers.values()) {
             try {
-                b.closeAppender();
-            } catch (SQLException e) {
+                b.closeWriter();
+            } catch (IOException e) {
                 // the buffer goes with the database; its partition's next owner reads the events again
             }
         }
@@ -338,42 +368,9 @@ final class ParquetFiles implements TransactionalSink {
         }
     }
 
-    private String columnsDdl() {
-        List<String> cols = new ArrayList<>();
-        for (String t : schema.timeColumns()) {
-            cols.add(ParquetSchema.quote(t) + " VARCHAR");
-        }
-        schema.columns().forEach((name, type) -> cols.add(ParquetSchema.quote(name) + " " + type.sql));
-        return String.join(", ", cols);
-    }
-
     private void execute(String sql) throws SQLException {
         try (Statement s = db.createStatement()) {
             s.execute(sql);
-        }
-    }
-
-    private static void appendValue(DuckDBAppender a, Object v) throws SQLException {
-        if (v == null) {
-            a.appendNull();
-        } else if (v instanceof String s) {
-            a.append(s);
-        } else if (v instanceof Long n) {
-            a.append((long) n);
-        } else if (v instanceof Double d) {
-            a.append((double) d);
-        } else if (v instanceof Integer n) {
-            a.append((int) n);
-        } else if (v instanceof Boolean b) {
-            a.append((boolean) b);
-        } else if (v instanceof Float f) {
-            a.append((float) f);
-        } else if (v instanceof OffsetDateTime t) {
-            a.append(t);
-        } else if (v instanceof LocalDate d) {
-            a.append(d);
-        } else {
-            a.append(v.toString());
         }
     }
 

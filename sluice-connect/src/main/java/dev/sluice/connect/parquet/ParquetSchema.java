@@ -3,7 +3,6 @@ package dev.sluice.connect.parquet;
 import dev.sluice.stream.step.StepException;
 import dev.sluice.stream.step.Timestamps;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +30,6 @@ final class ParquetSchema {
     private final boolean dropExtraFields;
     private final TimePartitions time;
     private final String timeField;
-    private final List<String> growth = new ArrayList<>();
     private long lastDay = Long.MIN_VALUE;
     private String lastDate;
 
@@ -58,16 +56,6 @@ final class ParquetSchema {
         this.timeField = timeField;
     }
 
-    /** How many changes an inferred schema went through; a buffer table built at an older version must catch up. */
-    int version() {
-        return growth.size();
-    }
-
-    /** The DDL ({@code ADD COLUMN ...}, {@code ALTER ... TYPE ...}) that brings a table from a version to this one. */
-    List<String> growthSince(int version) {
-        return growth.subList(version, growth.size());
-    }
-
     /** The event columns, in order. */
     Map<String, ColumnType> columns() {
         return columns;
@@ -84,7 +72,7 @@ final class ParquetSchema {
 
     /**
      * Converts an event into a row: the time partition values, then the event columns' values. An inferred schema
-     * grows if it must (see {@link #growthSince}).
+     * grows if it must (new columns at the end, a long column widened to double).
      *
      * @throws StepException naming the field and the fix when the event does not fit
      */
@@ -99,15 +87,19 @@ final class ParquetSchema {
             }
         }
         List<String> times = timeColumns();
-        long added =
-                grown.keySet().stream().filter(k -> !columns.containsKey(k)).count();
+        int added = 0;
+        for (String name : grown.keySet()) { // most events bring nothing new: no loop
+            if (!columns.containsKey(name)) {
+                added++;
+            }
+        }
         if (columns.isEmpty() && added == 0) {
             throw new StepException("no field of the event has a value, so no Parquet column can be inferred from it;"
                     + " give the columns in 'schema'");
         }
-        Object[] row = new Object[times.size() + columns.size() + (int) added];
+        Object[] row = new Object[times.size() + columns.size() + added];
         int i = 0;
-        if (!times.isEmpty()) { // first: columns added later go to the end of the buffer table
+        if (!times.isEmpty()) { // first: columns added later go to the end of the row
             long epochSecond = eventTime(fields, timestamp).getEpochSecond();
             long day = Math.floorDiv(epochSecond, 86_400L);
             if (day != lastDay) { // events come close in time: the date is formatted once a day
@@ -130,14 +122,7 @@ final class ParquetSchema {
             }
         }
         if (!grown.isEmpty()) { // the event fits: keep the growth
-            for (Map.Entry<String, ColumnType> c : grown.entrySet()) {
-                String quoted = quote(c.getKey());
-                growth.add(
-                        columns.containsKey(c.getKey())
-                                ? "ALTER " + quoted + " TYPE " + c.getValue().sql
-                                : "ADD COLUMN " + quoted + " " + c.getValue().sql);
-                columns.put(c.getKey(), c.getValue());
-            }
+            columns.putAll(grown);
         }
         return row;
     }
