@@ -11,14 +11,14 @@ import dev.sluice.stream.connector.SourceConnector;
 import dev.sluice.stream.json.Json;
 import dev.sluice.stream.json.JsonException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@code type: mqtt} source: subscribes to topic filters (with {@code +} and {@code #}) on an MQTT broker and publishes
@@ -113,46 +113,63 @@ public final class MqttSource implements SourceConnector {
             });
         }
 
-        /** A message to store, with its event. */
-        private record Pending(MqttMessage message, Event event) {}
+        /** A message to store, with its event and its place in the order messages came. */
+        private record Pending(long seq, MqttMessage message, Event event) {}
 
-        /** Messages whose store failed, and those that came after them, in the order they came; guarded by itself. */
-        private final Deque<Pending> retries = new ArrayDeque<>();
+        /** Messages whose store failed, and those that came after, by the order they came; guarded by itself. */
+        private final TreeMap<Long, Pending> retries = new TreeMap<>();
         /** Whether the retry loop runs; guarded by {@link #retries}. */
         private boolean retrying;
+        /** Stores sent straight away and not yet answered. */
+        private final AtomicInteger sent = new AtomicInteger();
+        /** Counts messages as they come; used on the handler thread only. */
+        private long arrivals;
 
         /**
          * Stores a message that came (on the connection's one handler thread) and acknowledges it once stored. While
-         * earlier messages wait to be stored again, it queues behind them, so messages are stored in the order they
-         * came even across a storage outage.
+         * earlier messages wait to be stored again, it queues behind them, so messages that come during a storage
+         * outage are stored in the order they came (only those already sent when it began may be stored out of turn).
          */
         void arrived(Publisher publisher, MqttMessage m) {
-            Pending p = new Pending(m, event(m));
+            Pending p = new Pending(arrivals++, m, event(m));
             synchronized (retries) {
                 if (!retries.isEmpty()) {
-                    retries.add(p);
+                    retries.put(p.seq(), p);
                     return;
                 }
+                sent.incrementAndGet();
             }
-            publisher.publish(List.of(p.event())).whenComplete((r, e) -> {
+            CompletableFuture<?> stored;
+            try {
+                stored = publisher.publish(List.of(p.event()));
+            } catch (RuntimeException e) {
+                stored = CompletableFuture.failedFuture(e);
+            }
+            stored.whenComplete((r, e) -> {
                 if (e == null) {
-                    stored(p);
+                    sent.decrementAndGet();
+                    acknowledge(p);
                 } else {
                     failed(publisher, p, e);
                 }
             });
         }
 
-        private void stored(Pending p) {
+        private void acknowledge(Pending p) {
             failing.set(false);
-            p.message().acknowledge().run();
+            try {
+                p.message().acknowledge().run();
+            } catch (RuntimeException e) { // the connection is gone: the broker sends it again
+                System.getLogger("dev.sluice.connect.mqtt")
+                        .log(System.Logger.Level.DEBUG, "could not acknowledge an MQTT message: " + e.getMessage());
+            }
         }
 
         /**
-         * A store failed: the message joins the retry queue, which one loop works through in order, with backoff, until
-         * the source stops. It must be stored in the end: the MQTT client acknowledges in the order messages came, so
-         * one never acknowledged would hold back every later one (and the broker stops sending when its window of
-         * unacknowledged messages is full).
+         * A store failed: the message joins the retry queue in its place, and one loop works through the queue in
+         * order, with backoff, until the source stops. It must be stored in the end: the MQTT client acknowledges in
+         * the order messages came, so one never acknowledged would hold back every later one (and the broker stops
+         * sending when its window of unacknowledged messages is full).
          */
         private void failed(Publisher publisher, Pending p, Throwable e) {
             if (failing.compareAndSet(false, true)) {
@@ -163,7 +180,8 @@ public final class MqttSource implements SourceConnector {
                                         + p.message().topic() + ": " + e.getMessage() + "; trying again");
             }
             synchronized (retries) {
-                retries.add(p);
+                retries.put(p.seq(), p);
+                sent.decrementAndGet();
                 if (retrying) {
                     return;
                 }
@@ -174,29 +192,46 @@ public final class MqttSource implements SourceConnector {
 
         private void retryLater(Publisher publisher, int failures) {
             CompletableFuture.delayedExecutor(Backoff.DEFAULT.delayMs(failures), TimeUnit.MILLISECONDS)
-                    .execute(() -> retryHead(publisher, failures));
+                    .execute(() -> retryFirst(publisher, failures));
         }
 
-        /** Stores the first message of the retry queue, then the next, until the queue is empty. */
-        private void retryHead(Publisher publisher, int failures) {
-            Pending head;
+        /**
+         * Stores the first message of the retry queue, then the next, until the queue is empty; it starts once every
+         * store sent straight away has been answered, so that a failed one takes its place in the queue first.
+         */
+        private void retryFirst(Publisher publisher, int failures) {
+            Pending first;
             synchronized (retries) {
-                head = retries.peek();
-                if (head == null || !publisher.isRunning()) { // when stopped: the broker sends them again later
+                if (retries.isEmpty() || !publisher.isRunning()) { // when stopped: the broker sends them again later
                     retrying = false;
                     return;
                 }
+                if (sent.get() > 0) {
+                    first = null;
+                } else {
+                    first = retries.firstEntry().getValue();
+                }
             }
-            publisher.publish(List.of(head.event())).whenComplete((r, e) -> {
+            if (first == null) {
+                retryLater(publisher, 0);
+                return;
+            }
+            CompletableFuture<?> stored;
+            try {
+                stored = publisher.publish(List.of(first.event()));
+            } catch (RuntimeException e) {
+                stored = CompletableFuture.failedFuture(e);
+            }
+            stored.whenComplete((r, e) -> {
                 if (e != null) {
                     retryLater(publisher, failures + 1);
                     return;
                 }
-                stored(head);
                 synchronized (retries) {
-                    retries.poll();
+                    retries.remove(first.seq());
                 }
-                CompletableFuture.runAsync(() -> retryHead(publisher, 0));
+                acknowledge(first);
+                CompletableFuture.runAsync(() -> retryFirst(publisher, 0));
             });
         }
 

@@ -102,11 +102,17 @@ enum ColumnType {
     }
 
     private static java.time.OffsetDateTime instant(String field, Object v) {
+        java.time.OffsetDateTime t;
         try {
-            return Timestamps.parse(v).atOffset(ZoneOffset.UTC);
+            t = Timestamps.parse(v).atOffset(ZoneOffset.UTC);
         } catch (StepException e) {
             throw new StepException("field '" + field + "': " + e.getMessage());
         }
+        if (t.getYear() < 1 || t.getYear() > 9999) { // beyond what DuckDB reads back from text
+            throw new StepException("field '" + field + "' is " + v + ", a time in the year " + t.getYear()
+                    + "; a Parquet timestamp here is from the year 1 to 9999 (microseconds given as milliseconds?)");
+        }
+        return t;
     }
 
     private long wholeNumber(Object v) {

@@ -83,8 +83,11 @@ final class JsonLines {
         out.append('"');
     }
 
-    /** A query reading {@code file}'s lines as the columns {@code names} of the DuckDB {@code types}, in order. */
-    static String select(Path file, List<String> names, List<String> types) {
+    /**
+     * A query reading {@code file}'s lines as the columns {@code names} of the DuckDB {@code types}, in order; {@code
+     * longestLine} (bytes) raises DuckDB's limit on one line's size when a row is larger.
+     */
+    static String select(Path file, List<String> names, List<String> types, int longestLine) {
         List<String> selected = new ArrayList<>();
         List<String> columns = new ArrayList<>();
         for (int i = 0; i < names.size(); i++) {
@@ -92,7 +95,7 @@ final class JsonLines {
             columns.add("c" + i + ": '" + types.get(i) + "'");
         }
         return "SELECT " + String.join(", ", selected) + " FROM read_json('"
-                + file.toString().replace("'", "''") + "', format = 'newline_delimited', columns = {"
-                + String.join(", ", columns) + "})";
+                + file.toString().replace("'", "''") + "', format = 'newline_delimited', maximum_object_size = "
+                + Math.max(16 << 20, longestLine + 1024) + ", columns = {" + String.join(", ", columns) + "})";
     }
 }

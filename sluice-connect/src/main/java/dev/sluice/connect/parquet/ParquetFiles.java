@@ -49,6 +49,8 @@ final class ParquetFiles implements TransactionalSink {
     private static final String STAGED = ".parquet-staged";
     /** How a buffer's JSON lines file ends. */
     private static final String BUFFER = ".buffer.jsonl";
+    /** The directory of one sink instance's buffers, {@code .buffers-<pid>-<random>}: tasks never share a buffer. */
+    private static final String BUFFERS = ".buffers-";
 
     private final Path dir;
     private final Path inProgress;
@@ -60,6 +62,7 @@ final class ParquetFiles implements TransactionalSink {
     private final List<Path> prepared = new ArrayList<>();
     private DuckDBConnection db;
     private boolean[] jsonColumns;
+    private Path buffersDir;
 
     /**
      * One input partition's events since the last commit, as JSON lines in a file under {@code .in-progress} (keys
@@ -76,22 +79,27 @@ final class ParquetFiles implements TransactionalSink {
         int copies;
         OutputStream writer;
         final StringBuilder line = new StringBuilder(256);
+        int longest;
 
         Buffer(TopicPartition p, long first) {
             this.out = inProgress.resolve(CommittedName.inProgress(prefix, p, first, ""));
-            this.lines = inProgress.resolve(CommittedName.inProgress(prefix, p, first, BUFFER));
+            this.lines = buffersDir.resolve(CommittedName.inProgress(prefix, p, first, BUFFER));
             this.first = first;
             this.last = first;
         }
 
-        void append(Object[] row) throws IOException {
+        /** Appends the row, giving the bytes written. */
+        int append(Object[] row) throws IOException {
             if (writer == null) {
-                writer = new BufferedOutputStream(Files.newOutputStream(lines), 1 << 20);
+                writer = new BufferedOutputStream(Files.newOutputStream(lines), 1 << 16);
             }
             line.setLength(0);
             JsonLines.row(row, jsonColumns(), line);
-            writer.write(line.toString().getBytes(StandardCharsets.UTF_8)); // for Latin-1 text, a copy
+            byte[] bytes = line.toString().getBytes(StandardCharsets.UTF_8); // for Latin-1 text, a copy
+            writer.write(bytes);
+            longest = Math.max(longest, bytes.length);
             rows++;
+            return bytes.length;
         }
 
         /** Copies the buffered rows to Parquet files in the partition's in-progress directory, and empties it. */
@@ -115,7 +123,7 @@ final class ParquetFiles implements TransactionalSink {
                                 partitionBy.stream().map(ParquetSchema::quote).toList()) + "), FILENAME_PATTERN '"
                         + copies + "_{i}', FILE_EXTENSION '" + STAGED.substring(1) + "', OVERWRITE_OR_IGNORE";
             }
-            execute("COPY (" + JsonLines.select(lines, columnNames(), columnTypes()) + ") TO '"
+            execute("COPY (" + JsonLines.select(lines, columnNames(), columnTypes(), longest) + ") TO '"
                     + target.replace("'", "''") + "' (" + options + ")");
             Files.deleteIfExists(lines);
             copies++;
@@ -184,6 +192,15 @@ final class ParquetFiles implements TransactionalSink {
     public void open() throws IOException, SQLException {
         Files.createDirectories(inProgress);
         Files.createDirectories(pending);
+        long pid = ProcessHandle.current().pid();
+        for (Path p : children(inProgress)) { // the buffers of a process that is gone: their events are read again
+            String name = p.getFileName().toString();
+            if (name.startsWith(BUFFERS) && !name.startsWith(BUFFERS + pid + "-") && !alive(name)) {
+                FileTrees.delete(p);
+            }
+        }
+        buffersDir = Files.createDirectories(
+                inProgress.resolve(BUFFERS + pid + "-" + Long.toUnsignedString(new java.util.Random().nextLong(), 36)));
 
         db = DriverManager.getConnection("jdbc:duckdb:").unwrap(DuckDBConnection.class);
     }
@@ -206,10 +223,10 @@ final class ParquetFiles implements TransactionalSink {
                     b = new Buffer(origin.topicPartition(), origin.offset());
                     buffers.put(origin.topicPartition(), b);
                 }
-                b.append(row);
+                int written = b.append(row);
                 b.last = Math.max(b.last, origin.offset());
                 byte[] v = r.value() instanceof byte[] bytes ? bytes : null;
-                b.bytes += v != null ? v.length : 16L * row.length;
+                b.bytes += v != null ? v.length : written;
                 if (b.bytes >= settings.rollBytes()) {
                     b.copy();
                 }
@@ -335,11 +352,8 @@ final class ParquetFiles implements TransactionalSink {
                     FileTrees.delete(p);
                 }
             }
-            for (Path p : children(inProgress)) { // files being written, and buffers, of an earlier owner
-                String file = p.getFileName().toString();
-                CommittedName name = file.endsWith(BUFFER)
-                        ? CommittedName.parse(file, prefix, BUFFER, 1)
-                        : CommittedName.parse(file, prefix, "", 1);
+            for (Path p : children(inProgress)) { // files being written by an earlier owner
+                CommittedName name = CommittedName.parse(p.getFileName().toString(), prefix, "", 1);
                 if (name != null && committed.containsKey(name.partition())) {
                     FileTrees.delete(p);
                 }
@@ -353,12 +367,19 @@ final class ParquetFiles implements TransactionalSink {
     public void close() {
         for (Buffer b : buffers.values()) {
             try {
-                b.closeWriter();
+                b.drop();
             } catch (IOException e) {
                 // the buffer goes with the database; its partition's next owner reads the events again
             }
         }
         buffers.clear();
+        try {
+            if (buffersDir != null) {
+                FileTrees.delete(buffersDir);
+            }
+        } catch (IOException e) {
+            // left for the next run to remove
+        }
         try {
             if (db != null) {
                 db.close();
@@ -371,6 +392,19 @@ final class ParquetFiles implements TransactionalSink {
     private void execute(String sql) throws SQLException {
         try (Statement s = db.createStatement()) {
             s.execute(sql);
+        }
+    }
+
+    /** Whether the process of a buffers directory ({@code .buffers-<pid>-<random>}) still runs. */
+    private static boolean alive(String buffersName) {
+        String rest = buffersName.substring(BUFFERS.length());
+        int dash = rest.indexOf('-');
+        try {
+            return ProcessHandle.of(Long.parseLong(dash < 0 ? rest : rest.substring(0, dash)))
+                    .map(ProcessHandle::isAlive)
+                    .orElse(false);
+        } catch (NumberFormatException e) {
+            return true; // not ours to remove
         }
     }
 

@@ -76,6 +76,47 @@ class MqttSourceRetryTest {
         broker.shutdown();
     }
 
+    @Test
+    void shouldPutAStoreThatFailsLateBackInItsPlace() throws Exception {
+        MqttSource.Subscriber source = subscriber();
+        List<CompletableFuture<List<SendResult>>> answers = new CopyOnWriteArrayList<>();
+        List<String> stored = new CopyOnWriteArrayList<>();
+        AtomicBoolean answerAtOnce = new AtomicBoolean(false);
+        Source.Publisher publisher = new Source.Publisher() {
+            @Override
+            public CompletableFuture<List<SendResult>> publish(List<Event> events) {
+                if (answerAtOnce.get()) {
+                    events.forEach(e -> stored.add(new String(e.value(), StandardCharsets.UTF_8)));
+                    return CompletableFuture.completedFuture(List.of());
+                }
+                CompletableFuture<List<SendResult>> answer = new CompletableFuture<>();
+                answers.add(answer);
+                return answer;
+            }
+
+            @Override
+            public boolean isRunning() {
+                return true;
+            }
+        };
+        source.arrived(publisher, message("m0", () -> {}));
+        source.arrived(publisher, message("m1", () -> {})); // sent before m0's failure is known
+        answers.get(0).completeExceptionally(new IllegalStateException("broker away"));
+        source.arrived(publisher, message("m2", () -> {})); // queued behind m0
+        answerAtOnce.set(true);
+        answers.get(1).completeExceptionally(new IllegalStateException("broker away")); // m1 fails late
+        await().atMost(Duration.ofSeconds(10)).until(() -> stored.size() >= 3);
+        assertThat(stored).containsExactly("m0", "m1", "m2");
+    }
+
+    private static MqttSource.Subscriber subscriber() {
+        MqttSource connector = new MqttSource();
+        Config config = Config.check(
+                "source s", Map.of("url", "tcp://127.0.0.1:1883", "topics", List.of("a/#")), connector.keys(), null);
+        return (MqttSource.Subscriber)
+                connector.create(config, new ConnectorContext("p", "s", "t", Path.of("."), Clock.systemUTC(), 0, null));
+    }
+
     private static MqttMessage message(String payload, Runnable acknowledge) {
         return new MqttMessage("a/b", payload.getBytes(StandardCharsets.UTF_8), 1, false, List.of(), acknowledge);
     }

@@ -121,7 +121,8 @@ class ParquetFilesTest {
         try (TransactionalSink restarted = sink(Map.of())) {
             restarted.open();
             restarted.recover(Map.of(P0, 0L));
-            assertThat(hidden()).containsExactly(".pending/lake-orders-1-3-3");
+            assertThat(hidden())
+                    .containsExactly(".pending/lake-orders-1-3-3", ".pending/lake-orders-1-3-3/0.parquet-staged");
         }
     }
 
@@ -208,6 +209,22 @@ class ParquetFilesTest {
                 .contains("has a field 'date'");
     }
 
+    @Test
+    void shouldReadTimesBackAsTheyWereAndRefuseYearsDuckDbCannotRead() throws Exception {
+        try (TransactionalSink sink = sink(Map.of("schema", Map.of("id", "long", "at", "timestamp", "doc", "json")))) {
+            sink.open();
+            sink.write(
+                    List.of(event(P0, 0, "{\"id\":1,\"at\":\"2026-11-25T13:00:00Z\",\"doc\":{\"a\":[1,\"x\\\"y\"]}}")));
+            assertThat(refusal(sink, "{\"id\":2,\"at\":1795611600000000}"))
+                    .startsWith("field 'at' is 1795611600000000, a time in the year 58870");
+            sink.prepare();
+            sink.publish();
+            assertThat(query("SELECT id || ' ' || strftime(timezone('UTC', \"at\"), '%Y-%m-%d %H:%M:%S') || ' '"
+                            + " || (doc->>'$.a[1]') FROM '" + dir + "/*.parquet'"))
+                    .isEqualTo("1 2026-11-25 13:00:00 x\"y");
+        }
+    }
+
     private String refusal(TransactionalSink sink, String json) {
         try {
             sink.write(List.of(event(P0, 99, json)));
@@ -259,11 +276,15 @@ class ParquetFilesTest {
         }
     }
 
+    /** What is left aside: entries of the hidden directories, and any file in the open sink's buffers directory. */
     private List<String> hidden() throws IOException {
         List<String> out = new ArrayList<>();
         for (String sub : List.of(".in-progress", ".pending")) {
-            try (Stream<Path> files = Files.list(dir.resolve(sub))) {
-                files.forEach(f -> out.add(sub + "/" + f.getFileName()));
+            try (Stream<Path> files = Files.walk(dir.resolve(sub))) {
+                files.filter(f -> !f.equals(dir.resolve(sub)))
+                        .filter(f -> !(Files.isDirectory(f)
+                                && f.getFileName().toString().startsWith(".buffers-")))
+                        .forEach(f -> out.add(dir.relativize(f).toString()));
             }
         }
         return out;
