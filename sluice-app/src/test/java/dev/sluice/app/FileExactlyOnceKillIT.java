@@ -74,8 +74,7 @@ class FileExactlyOnceKillIT {
             } else {
                 Thread.sleep(1_000 + random.nextInt(2_000));
             }
-            p.destroyForcibly(); // SIGKILL
-            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            SluiceProcess.kill(p); // SIGKILL
             if (kill == 0) {
                 assertThat(lines()).as("events published before the first kill").isLessThan(EVENTS * 9L / 10);
             }

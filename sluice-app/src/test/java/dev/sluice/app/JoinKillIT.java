@@ -82,8 +82,7 @@ class JoinKillIT {
         for (int kill = 0; kill < 10; kill++) {
             Process p = sluice("run", "paid.yaml", "--quiet", "--checkpoint-interval", "300ms");
             Thread.sleep(1_500 + random.nextInt(2_500));
-            p.destroyForcibly(); // SIGKILL
-            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            SluiceProcess.kill(p); // SIGKILL
         }
         Process last = sluice("run", "paid.yaml", "--checkpoint-interval", "300ms");
         try {

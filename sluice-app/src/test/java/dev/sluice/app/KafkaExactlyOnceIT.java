@@ -82,8 +82,7 @@ class KafkaExactlyOnceIT {
             for (int round = 0; round < 3; round++) {
                 Process p = sluice(file, "run", file.toString(), "--quiet");
                 Thread.sleep(2_500 + random.nextInt(2_000));
-                p.destroyForcibly(); // SIGKILL, in the middle of a transaction most of the time
-                assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                SluiceProcess.kill(p); // SIGKILL, in the middle of a transaction most of the time
             }
             Process last = sluice(file, "run", file.toString(), "--until-done", "--quiet", "--timeout", "4m");
             assertThat(last.waitFor(5, TimeUnit.MINUTES)).isTrue();
@@ -117,8 +116,7 @@ class KafkaExactlyOnceIT {
                 // in the middle of the work, and sooner than Kafka aborts what the last one left open (transaction
                 // timeout 10 s): each restore waits for that
                 Thread.sleep(4_000 + random.nextInt(5_000));
-                p.destroyForcibly();
-                assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                SluiceProcess.kill(p);
             }
             assertEveryWindowOnce(broker, "eosw", sluice(file, "run", file.toString()));
         }
@@ -144,8 +142,7 @@ class KafkaExactlyOnceIT {
             awaitTwoOwners(broker, "eoss.per-minute.partition");
             awaitTwoOwners(broker, "eoss.per-minute");
             Thread.sleep(1_000);
-            first.destroyForcibly();
-            assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            SluiceProcess.kill(first);
             assertThat(clicks.isDone())
                     .as("clicks still coming when the first process dies")
                     .isFalse();

@@ -100,8 +100,7 @@ class KafkaScaleOutIT {
 
             CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> produce(broker));
             Thread.sleep(3_000);
-            a.destroyForcibly(); // SIGKILL: no goodbye to the group; Kafka notices after the session timeout
-            assertThat(a.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            SluiceProcess.kill(a); // SIGKILL: no goodbye to the group; Kafka notices after the session timeout
             awaitMembers(broker, 1, 4);
 
             sluice(file);

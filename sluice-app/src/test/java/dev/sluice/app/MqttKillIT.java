@@ -93,8 +93,7 @@ class MqttKillIT {
             Process p =
                     SluiceProcess.start(dir, dir.resolve("run-" + kill + ".log"), "run", file.toString(), "--quiet");
             Thread.sleep(1_500 + random.nextInt(1_500));
-            p.destroyForcibly(); // SIGKILL, with messages in flight
-            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            SluiceProcess.kill(p); // SIGKILL, with messages in flight
         }
         Process last = SluiceProcess.start(dir, dir.resolve("last.log"), "run", file.toString(), "--quiet");
         publishing.get(2, TimeUnit.MINUTES);
@@ -103,8 +102,7 @@ class MqttKillIT {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         do {
             Thread.sleep(2_000);
-            last.destroy(); // SIGTERM: stops cleanly, releasing the data directory to look into
-            assertThat(last.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            SluiceProcess.stop(last); // SIGTERM: stops cleanly, releasing the data directory to look into
             seen = stored();
             if (seen.size() < MESSAGES) {
                 last = SluiceProcess.start(dir, dir.resolve("last.log"), "run", file.toString(), "--quiet");

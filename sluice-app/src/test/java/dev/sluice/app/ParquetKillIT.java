@@ -82,8 +82,7 @@ class ParquetKillIT {
             } else {
                 Thread.sleep(1_000 + random.nextInt(2_000));
             }
-            p.destroyForcibly(); // SIGKILL
-            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            SluiceProcess.kill(p); // SIGKILL
             if (kill == 0) {
                 assertThat(count("count(*)"))
                         .as("events published before the first kill")

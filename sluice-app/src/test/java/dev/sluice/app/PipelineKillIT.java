@@ -72,8 +72,7 @@ class PipelineKillIT {
         for (int round = 0; round < 3; round++) {
             Process p = sluice("run", dir.resolve("p.yaml").toString(), "--quiet");
             Thread.sleep(2_500 + random.nextInt(1_500));
-            p.destroyForcibly(); // SIGKILL
-            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            SluiceProcess.kill(p); // SIGKILL
         }
         Process last = sluice("run", dir.resolve("p.yaml").toString(), "--until-done", "--quiet", "--timeout", "3m");
         String out = new String(last.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -64,8 +64,7 @@ class PostgresCdcKillIT {
                 Process p = SluiceProcess.start(
                         dir, dir.resolve("run-" + kill + ".log"), "run", file.toString(), "--quiet");
                 Thread.sleep(kill == 0 ? 1_300 : 1_500 + random.nextInt(2_500)); // the first during the snapshot
-                p.destroyForcibly(); // SIGKILL, with changes in flight
-                assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                SluiceProcess.kill(p); // SIGKILL, with changes in flight
             }
             writing.get(2, TimeUnit.MINUTES);
             Map<Integer, Map<String, Object>> table = rows(url);
@@ -74,8 +73,7 @@ class PostgresCdcKillIT {
             do {
                 Process last = SluiceProcess.start(dir, dir.resolve("last.log"), "run", file.toString(), "--quiet");
                 Thread.sleep(3_000);
-                last.destroy(); // SIGTERM: stops cleanly, releasing the data directory to look into
-                assertThat(last.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                SluiceProcess.stop(last); // SIGTERM: stops cleanly, releasing the data directory to look into
                 replayed = replay();
             } while (!replayed.rows.equals(table) && System.nanoTime() < deadline);
             assertThat(replayed.rows)

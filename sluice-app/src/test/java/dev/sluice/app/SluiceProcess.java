@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /** Starts the built {@code sluice} jar as a process of its own, as a user runs it, so tests can kill it for real. */
 final class SluiceProcess {
@@ -25,5 +26,21 @@ final class SluiceProcess {
             builder.redirectOutput(log.toFile());
         }
         return builder.start();
+    }
+
+    /** SIGKILL, as a crash: the process gets no chance to clean up. Waits until it is gone. */
+    static void kill(Process p) throws InterruptedException {
+        p.destroyForcibly();
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            throw new AssertionError("the process did not end within 30 s of SIGKILL");
+        }
+    }
+
+    /** SIGTERM, as Ctrl-C: the process stops cleanly. Waits until it ended. */
+    static void stop(Process p) throws InterruptedException {
+        p.destroy();
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            throw new AssertionError("the process did not stop within 30 s of SIGTERM");
+        }
     }
 }

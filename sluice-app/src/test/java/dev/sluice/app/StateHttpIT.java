@@ -12,7 +12,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -81,8 +80,7 @@ class StateHttpIT {
             assertThat(get(url + "/stages/per-hour/state").statusCode()).isEqualTo(400);
             assertThat(get(url + "/nothing").statusCode()).isEqualTo(404);
         } finally {
-            p.destroy();
-            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            SluiceProcess.stop(p);
         }
         CliRun gone = CliRun.of("state", "per-hour", "/a", "--url", url);
         assertThat(gone.code()).isEqualTo(1);

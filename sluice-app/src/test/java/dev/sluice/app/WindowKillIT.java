@@ -106,8 +106,7 @@ class WindowKillIT {
         for (int kill = 0; kill < 10; kill++) {
             Process p = sluice("run", "views.yaml", "--quiet", "--checkpoint-interval", "300ms");
             Thread.sleep(1_200 + random.nextInt(2_500));
-            p.destroyForcibly(); // SIGKILL
-            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            SluiceProcess.kill(p); // SIGKILL
         }
 
         Map<String, long[]> expected = batchReference();
