@@ -1,5 +1,6 @@
 package dev.sluice.testkit;
 
+import dev.sluice.log.io.FileTrees;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -142,8 +143,8 @@ public final class LocalPostgres implements AutoCloseable {
                 server.get().destroyForcibly();
             }
         }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        try {
+            FileTrees.delete(dir);
         } catch (IOException e) {
             // a temporary directory left behind
         }

@@ -1,5 +1,6 @@
 package dev.sluice.bench.mqtt;
 
+import dev.sluice.log.io.FileTrees;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -77,8 +78,6 @@ final class PrivateMosquitto implements AutoCloseable {
         if (!process.waitFor(10, TimeUnit.SECONDS)) {
             process.destroyForcibly();
         }
-        Files.deleteIfExists(dir.resolve("mosquitto.conf"));
-        Files.deleteIfExists(dir.resolve("mosquitto.log"));
-        Files.deleteIfExists(dir);
+        FileTrees.delete(dir);
     }
 }
