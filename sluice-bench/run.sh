@@ -8,7 +8,7 @@
 #   sluice-bench/run.sh compare-windows [EVENTS [KEYS [ROUNDS]]]  a windowed count in-process: Sluice vs Flink vs Kafka Streams
 #     (defaults 10000000 1000000 3; JAVA_OPTS passes e.g. -Dflink.parallelism=2 -Dwindows.engines=sluice,sluice2,flink
 #     -Dwindows.streams.emit=suppress -Dwindows.warmup=0)
-#   sluice-bench/run.sh parquet-sink [EVENTS [ROUNDS]]  the Parquet sink on its own: 10-field events to zstd files
+#   sluice-bench/run.sh parquet-sink [EVENTS [ROUNDS [parsed,json]]]  the Parquet sink on its own: 10-field events to zstd files
 #   sluice-bench/run.sh mqtt-source [MESSAGES [VERSION [ROUNDS [tuned]]]]  QoS 1 messages from the local Mosquitto
 #     into a topic; with "tuned", from a private Mosquitto without in-flight and queue limits
 #   sluice-bench/run.sh cdc-source [CHANGES [ROUNDS]]  row changes from a private PostgreSQL (logical) into a topic
@@ -40,5 +40,5 @@ case "$what" in
   cdc-source) exec java -Xmx2g -cp "$CP" dev.sluice.bench.cdc.CdcSourceBench "$@" ;;
   mqtt-source) exec java -Xmx2g -cp "$CP" dev.sluice.bench.mqtt.MqttSourceBench "$@" ;;
   parquet-sink) exec java -Xmx6g -cp "$CP" dev.sluice.bench.parquet.ParquetSinkBench "$@" ;;
-  *) echo "usage: $0 jmh [JMH options] | compare-kafka [options] | compare-streams [EVENTS] | compare-kafka-stage [EVENTS [ROUNDS]] | compare-windows [EVENTS [KEYS [ROUNDS]]] | parquet-sink [EVENTS [ROUNDS]] | mqtt-source [MESSAGES [VERSION [ROUNDS [tuned]]]] | cdc-source [CHANGES [ROUNDS]]" >&2; exit 2 ;;
+  *) echo "usage: $0 jmh [JMH options] | compare-kafka [options] | compare-streams [EVENTS] | compare-kafka-stage [EVENTS [ROUNDS]] | compare-windows [EVENTS [KEYS [ROUNDS]]] | parquet-sink [EVENTS [ROUNDS [parsed,json]]] | mqtt-source [MESSAGES [VERSION [ROUNDS [tuned]]]] | cdc-source [CHANGES [ROUNDS]]" >&2; exit 2 ;;
 esac

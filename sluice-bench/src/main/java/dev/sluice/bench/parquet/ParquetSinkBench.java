@@ -20,24 +20,35 @@ import java.util.stream.Stream;
 
 /**
  * The Parquet sink on its own: 10-field events (as a stage reads them from a topic) written to zstd Parquet files,
- * in batches of 2,000, prepared and published every 1 M events, by one task. Two inputs: events already parsed (a
+ * in batches of 2,000, prepared and published (a commit) every 5 s as at the default checkpoint interval, or every so
+ * many events, by one task. Two inputs: events already parsed (a
  * stage with steps hands the sink fields) and raw JSON (a sink reading a topic with no steps parses each event).
  *
- * <p>Run: {@code sluice-bench/run.sh parquet-sink [EVENTS [ROUNDS]]}
+ * <p>Run: {@code sluice-bench/run.sh parquet-sink [EVENTS [ROUNDS [INPUTS [COMMIT]]]]}, INPUTS {@code parsed,json} by
+ * default, COMMIT {@code 5s} (a time) or a number of events
  */
 public final class ParquetSinkBench {
     private static final int BATCH = 2_000;
-    private static final int COMMIT_EVERY = 1_000_000;
 
     public static void main(String[] args) throws Exception {
         int events = args.length > 0 ? Integer.parseInt(args[0]) : 5_000_000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-        System.out.printf("Parquet sink, %,d events of 10 fields, zstd, one task, %d rounds%n", events, rounds);
-        for (String input : List.of("parsed", "json")) {
+        List<String> inputs = List.of((args.length > 2 ? args[2] : "parsed,json").split(","));
+        String commit = args.length > 3 ? args[3] : "5s";
+        long commitMs = commit.endsWith("s") ? Long.parseLong(commit.substring(0, commit.length() - 1)) * 1000 : 0;
+        long commitEvents = commitMs > 0 ? Long.MAX_VALUE : Long.parseLong(commit);
+        System.out.printf(
+                "Parquet sink, %,d events of 10 fields, zstd, one task, a commit every %s, %d rounds%n",
+                events, commitMs > 0 ? commit : commit + " events", rounds);
+        for (String input : inputs) {
+            if (!input.equals("parsed") && !input.equals("json")) {
+                System.err.println("input '" + input + "': use parsed, json or parsed,json");
+                System.exit(2);
+            }
             for (int round = 0; round < rounds; round++) {
                 Path dir = TempDirs.create("parquet-bench");
                 try {
-                    run(dir, events, input.equals("parsed"), round);
+                    run(dir, events, input.equals("parsed"), round, commitMs, commitEvents);
                 } finally {
                     TempDirs.delete(dir);
                 }
@@ -45,7 +56,8 @@ public final class ParquetSinkBench {
         }
     }
 
-    private static void run(Path dir, int events, boolean parsed, int round) throws Exception {
+    private static void run(Path dir, int events, boolean parsed, int round, long commitMs, long commitEvents)
+            throws Exception {
         ParquetSink connector = new ParquetSink();
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("path", dir.toString());
@@ -57,15 +69,19 @@ public final class ParquetSinkBench {
         try (TransactionalSink sink = connector.createExactlyOnce(
                 config, new ConnectorContext("bench", "lake", "events", dir, Clock.systemUTC(), 0, null))) {
             sink.open();
-            long written = 0;
+            long sinceCommit = 0;
+            long lastCommit = System.nanoTime();
             for (List<StreamRecord> batch : batches) {
                 sink.write(batch);
-                written += batch.size();
-                if (written % COMMIT_EVERY == 0) {
+                sinceCommit += batch.size();
+                if (sinceCommit >= commitEvents
+                        || (commitMs > 0 && System.nanoTime() - lastCommit >= commitMs * 1_000_000)) {
                     long p = System.nanoTime();
                     sink.prepare();
                     sink.publish();
                     committing += System.nanoTime() - p;
+                    sinceCommit = 0;
+                    lastCommit = System.nanoTime();
                 }
             }
             long p = System.nanoTime();

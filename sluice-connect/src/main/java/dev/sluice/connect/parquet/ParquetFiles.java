@@ -19,23 +19,21 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.duckdb.DuckDBConnection;
 
 /**
  * Parquet files published in two phases, per input partition, like the exactly-once file sink. Each input partition
- * of the task has a buffer of JSON lines that its events' checked rows are appended to; when the buffer holds
- * {@code roll-size} bytes of events, or at a commit, an in-memory DuckDB reads it and copies it to Parquet files ending in {@value #STAGED}
- * under {@code .in-progress/<sink>-<topic>-<partition>-<first>/} (split into {@code date=/hour=/field=} directories). At a
- * commit the files are forced to disk and the directory moves to {@code .pending/...-<first>-<last>}; once the input
+ * of the task has a buffer of JSON lines that its events' checked rows are appended to (straight from the raw JSON by
+ * {@link RawRows} when it can, else through {@link ParquetSchema#row}); when the buffer holds {@code roll-size} bytes of
+ * events, or at a commit, DuckDB reads it on the {@link CopyThread} while the task goes on, and copies it to Parquet
+ * files ending in {@value #STAGED} under {@code .in-progress/<sink>-<topic>-<partition>-<first>/} (split into
+ * {@code date=/hour=/field=} directories). At a commit the copies are awaited, the files are forced to disk and the directory moves to {@code .pending/...-<first>-<last>}; once the input
  * offsets are committed, each file moves to its place under the sink's directory as
  * {@code <sink>-<topic>-<partition>-<first>-<last>-<n>.parquet}. A reader never sees a partial file. On getting a
  * partition, a pending directory whose last offset the group committed is published, and every other one of the
@@ -58,9 +56,11 @@ final class ParquetFiles implements TransactionalSink {
     private final String prefix;
     private final ParquetSettings settings;
     private final ParquetSchema schema;
+    private final RawRows rawRows;
+    private Buffer lastBuffer;
     private final Map<TopicPartition, Buffer> buffers = new HashMap<>();
     private final List<Path> prepared = new ArrayList<>();
-    private DuckDBConnection db;
+    private CopyThread copier;
     private boolean[] jsonColumns;
     private Path buffersDir;
 
@@ -70,8 +70,9 @@ final class ParquetFiles implements TransactionalSink {
      * with {@code read_json} and copies to Parquet: one bulk conversion instead of a call per value.
      */
     private final class Buffer {
-        final Path lines;
+        final TopicPartition partition;
         final Path out;
+        Path lines;
         final long first;
         long last;
         long bytes;
@@ -82,27 +83,40 @@ final class ParquetFiles implements TransactionalSink {
         int longest;
 
         Buffer(TopicPartition p, long first) {
+            this.partition = p;
             this.out = inProgress.resolve(CommittedName.inProgress(prefix, p, first, ""));
-            this.lines = buffersDir.resolve(CommittedName.inProgress(prefix, p, first, BUFFER));
+            this.lines = linesFile();
             this.first = first;
             this.last = first;
         }
 
         /** Appends the row, giving the bytes written. */
         int append(Object[] row) throws IOException {
-            if (writer == null) {
-                writer = new BufferedOutputStream(Files.newOutputStream(lines), 1 << 16);
-            }
             line.setLength(0);
             JsonLines.row(row, jsonColumns(), line);
             byte[] bytes = line.toString().getBytes(StandardCharsets.UTF_8); // for Latin-1 text, a copy
-            writer.write(bytes);
-            longest = Math.max(longest, bytes.length);
-            rows++;
-            return bytes.length;
+            return append(bytes, bytes.length);
         }
 
-        /** Copies the buffered rows to Parquet files in the partition's in-progress directory, and empties it. */
+        /** Appends a line made already, giving the bytes written. */
+        int append(byte[] bytes, int length) throws IOException {
+            if (writer == null) {
+                writer = new BufferedOutputStream(Files.newOutputStream(lines), 1 << 16);
+            }
+            writer.write(bytes, 0, length);
+            longest = Math.max(longest, length);
+            rows++;
+            return length;
+        }
+
+        private Path linesFile() {
+            return buffersDir.resolve(CommittedName.inProgress(prefix, partition, first, "." + copies + BUFFER));
+        }
+
+        /**
+         * Starts copying the buffered rows to Parquet files in the partition's in-progress directory (see {@link
+         * CopyThread}), and empties the buffer.
+         */
         void copy() throws SQLException, IOException {
             closeWriter();
             if (rows == 0) {
@@ -123,12 +137,15 @@ final class ParquetFiles implements TransactionalSink {
                                 partitionBy.stream().map(ParquetSchema::quote).toList()) + "), FILENAME_PATTERN '"
                         + copies + "_{i}', FILE_EXTENSION '" + STAGED.substring(1) + "', OVERWRITE_OR_IGNORE";
             }
-            execute("COPY (" + JsonLines.select(lines, columnNames(), columnTypes(), longest) + ") TO '"
-                    + target.replace("'", "''") + "' (" + options + ")");
-            Files.deleteIfExists(lines);
+            copier.copy(
+                    "COPY (" + JsonLines.select(lines, columnNames(), columnTypes(), longest) + ") TO '"
+                            + target.replace("'", "''") + "' (" + options + ")",
+                    lines);
             copies++;
+            lines = linesFile();
             rows = 0;
             bytes = 0;
+            longest = 0;
         }
 
         void closeWriter() throws IOException {
@@ -181,6 +198,7 @@ final class ParquetFiles implements TransactionalSink {
         this.prefix = sinkName + "-";
         this.settings = settings;
         this.schema = settings.newSchema();
+        this.rawRows = new RawRows(schema);
     }
 
     @Override
@@ -202,28 +220,28 @@ final class ParquetFiles implements TransactionalSink {
         buffersDir = Files.createDirectories(
                 inProgress.resolve(BUFFERS + pid + "-" + Long.toUnsignedString(new java.util.Random().nextLong(), 36)));
 
-        db = DriverManager.getConnection("jdbc:duckdb:").unwrap(DuckDBConnection.class);
+        copier = new CopyThread("sluice-parquet-" + prefix + Integer.toHexString(System.identityHashCode(this)));
     }
 
     @Override
     public void write(List<StreamRecord> records) throws SinkException {
         for (int i = 0; i < records.size(); i++) {
             StreamRecord r = records.get(i);
-            Object[] row;
+            byte[] raw = r.origin() != null && !r.isParsed() ? r.valueBytes() : null;
+            boolean quick = raw != null && rawRows.line(raw, r.timestamp());
+            Object[] row = null;
             try {
-                row = row(r);
+                if (!quick) {
+                    row = row(r);
+                }
             } catch (StepException e) { // this one goes to the dead letters, the rest is written
                 throw SinkException.undeliverable(e.getMessage(), e)
                         .partly(List.of(r), List.copyOf(records.subList(i + 1, records.size())));
             }
             ConsumedEvent origin = r.origin();
             try {
-                Buffer b = buffers.get(origin.topicPartition());
-                if (b == null) {
-                    b = new Buffer(origin.topicPartition(), origin.offset());
-                    buffers.put(origin.topicPartition(), b);
-                }
-                int written = b.append(row);
+                Buffer b = buffer(origin);
+                int written = quick ? b.append(rawRows.bytes(), rawRows.length()) : b.append(row);
                 b.last = Math.max(b.last, origin.offset());
                 byte[] v = r.value() instanceof byte[] bytes ? bytes : null;
                 b.bytes += v != null ? v.length : written;
@@ -237,6 +255,26 @@ final class ParquetFiles implements TransactionalSink {
                         "cannot write Parquet files to " + inProgress + ": " + e.getMessage(), new IOException(e));
             }
         }
+    }
+
+    /**
+     * The buffer of the event's input partition (the last one used when it is the same, as it mostly is; forgotten
+     * whenever a buffer leaves the map).
+     */
+    private Buffer buffer(ConsumedEvent origin) {
+        if (lastBuffer != null
+                && lastBuffer.partition.partition() == origin.partition()
+                && lastBuffer.partition.topic().equals(origin.topic())) {
+            return lastBuffer;
+        }
+        TopicPartition p = origin.topicPartition();
+        Buffer b = buffers.get(p);
+        if (b == null) {
+            b = new Buffer(p, origin.offset());
+            buffers.put(p, b);
+        }
+        lastBuffer = b;
+        return b;
     }
 
     private Object[] row(StreamRecord r) {
@@ -264,13 +302,17 @@ final class ParquetFiles implements TransactionalSink {
 
     @Override
     public void prepare() throws SinkException {
+        lastBuffer = null;
         try {
+            for (Buffer b : buffers.values()) {
+                b.copy();
+            }
+            copier.await();
             for (Iterator<Map.Entry<TopicPartition, Buffer>> it =
                             buffers.entrySet().iterator();
                     it.hasNext(); ) {
                 Map.Entry<TopicPartition, Buffer> e = it.next();
                 Buffer b = e.getValue();
-                b.copy();
                 b.drop();
                 it.remove();
                 if (b.copies == 0) {
@@ -333,6 +375,8 @@ final class ParquetFiles implements TransactionalSink {
 
     @Override
     public void recover(Map<TopicPartition, Long> committed) throws SinkException {
+        lastBuffer = null;
+        copier.settle(); // it may be writing into a directory deleted below
         try {
             for (TopicPartition p : committed.keySet()) {
                 Buffer stale = buffers.remove(p);
@@ -365,6 +409,9 @@ final class ParquetFiles implements TransactionalSink {
 
     @Override
     public void close() {
+        if (copier != null) {
+            copier.close(); // first: it may be reading a buffer
+        }
         for (Buffer b : buffers.values()) {
             try {
                 b.drop();
@@ -373,25 +420,13 @@ final class ParquetFiles implements TransactionalSink {
             }
         }
         buffers.clear();
+        lastBuffer = null;
         try {
             if (buffersDir != null) {
                 FileTrees.delete(buffersDir);
             }
         } catch (IOException e) {
             // left for the next run to remove
-        }
-        try {
-            if (db != null) {
-                db.close();
-            }
-        } catch (SQLException e) {
-            // nothing of it is kept
-        }
-    }
-
-    private void execute(String sql) throws SQLException {
-        try (Statement s = db.createStatement()) {
-            s.execute(sql);
         }
     }
 

@@ -32,6 +32,7 @@ final class ParquetSchema {
     private final String timeField;
     private long lastDay = Long.MIN_VALUE;
     private String lastDate;
+    private int version;
 
     /** How files are split by the events' time. */
     enum TimePartitions {
@@ -59,6 +60,16 @@ final class ParquetSchema {
     /** The event columns, in order. */
     Map<String, ColumnType> columns() {
         return columns;
+    }
+
+    /** Counts the changes of the columns (one added, one widened): what was derived from them is stale when it moves. */
+    int version() {
+        return version;
+    }
+
+    /** The field with the event time, or null for the events' timestamps. */
+    String timeField() {
+        return timeField;
     }
 
     /** The time partition columns (all strings), in order. */
@@ -100,16 +111,7 @@ final class ParquetSchema {
         Object[] row = new Object[times.size() + columns.size() + added];
         int i = 0;
         if (!times.isEmpty()) { // first: columns added later go to the end of the row
-            long epochSecond = eventTime(fields, timestamp).getEpochSecond();
-            long day = Math.floorDiv(epochSecond, 86_400L);
-            if (day != lastDay) { // events come close in time: the date is formatted once a day
-                lastDay = day;
-                lastDate = LocalDate.ofEpochDay(day).toString();
-            }
-            row[i++] = lastDate;
-            if (time == TimePartitions.HOUR) {
-                row[i++] = HOURS[(int) (Math.floorMod(epochSecond, 86_400L) / 3_600)];
-            }
+            i = timeValues(timeField == null ? null : fields.get(timeField), timestamp, row);
         }
         for (Map.Entry<String, ColumnType> c : columns.entrySet()) {
             ColumnType type = grown.getOrDefault(c.getKey(), c.getValue());
@@ -123,16 +125,42 @@ final class ParquetSchema {
         }
         if (!grown.isEmpty()) { // the event fits: keep the growth
             columns.putAll(grown);
+            version++;
         }
         return row;
     }
 
-    private java.time.Instant eventTime(Map<String, Object> fields, long timestamp) {
+    /**
+     * Puts the time partition values of an event at the start of {@code row}: from {@code timeValue}, the value of the
+     * time field, or without one from the event's {@code timestamp}.
+     *
+     * @return how many were put
+     * @throws StepException when the time field holds no time
+     */
+    int timeValues(Object timeValue, long timestamp, Object[] row) {
+        if (time == TimePartitions.NONE) {
+            return 0;
+        }
+        long epochSecond = eventTime(timeValue, timestamp).getEpochSecond();
+        long day = Math.floorDiv(epochSecond, 86_400L);
+        if (day != lastDay) { // events come close in time: the date is formatted once a day
+            lastDay = day;
+            lastDate = LocalDate.ofEpochDay(day).toString();
+        }
+        row[0] = lastDate;
+        if (time == TimePartitions.HOUR) {
+            row[1] = HOURS[(int) (Math.floorMod(epochSecond, 86_400L) / 3_600)];
+            return 2;
+        }
+        return 1;
+    }
+
+    private java.time.Instant eventTime(Object timeValue, long timestamp) {
         if (timeField == null) {
             return java.time.Instant.ofEpochMilli(timestamp);
         }
         try {
-            return Timestamps.parse(fields.get(timeField));
+            return Timestamps.parse(timeValue);
         } catch (StepException e) {
             throw new StepException("time-field '" + timeField + "': " + e.getMessage());
         }
