@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -142,6 +143,25 @@ final class TwoPhaseFiles implements TransactionalSink {
             Fsync.directory(dir);
         } catch (IOException e) {
             throw SinkException.retriable("cannot publish files into " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void forget(Collection<TopicPartition> partitions) throws SinkException {
+        try {
+            for (TopicPartition p : partitions) {
+                Part stale = open.remove(p);
+                if (stale != null) {
+                    stale.out.close();
+                    Files.deleteIfExists(stale.file);
+                }
+            }
+            prepared.removeIf(file -> {
+                CommittedName name = CommittedName.parse(file.getFileName().toString(), prefix, SUFFIX, 2);
+                return name != null && partitions.contains(name.partition()); // left for the next owner's recover
+            });
+        } catch (IOException e) {
+            throw SinkException.retriable("cannot remove files from " + inProgress + ": " + e.getMessage(), e);
         }
     }
 

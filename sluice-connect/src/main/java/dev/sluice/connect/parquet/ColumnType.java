@@ -78,11 +78,14 @@ enum ColumnType {
     Object convert(String field, Object v) {
         try {
             return switch (this) {
-                case STRING -> v instanceof Map || v instanceof Collection ? Json.writeString(v) : v.toString();
+                case STRING ->
+                    v instanceof String
+                            ? v
+                            : v instanceof Map || v instanceof Collection ? Json.writeString(v) : v.toString();
                 case JSON -> Json.writeString(v);
-                case LONG -> wholeNumber(v);
+                case LONG -> v instanceof Long ? v : wholeNumber(v);
                 case INT -> Math.toIntExact(wholeNumber(v));
-                case DOUBLE -> number(v);
+                case DOUBLE -> v instanceof Double ? v : number(v);
                 case FLOAT -> (float) number(v);
                 case BOOLEAN -> {
                     if (v instanceof Boolean b) {

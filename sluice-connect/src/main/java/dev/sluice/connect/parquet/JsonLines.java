@@ -15,8 +15,8 @@ final class JsonLines {
     private JsonLines() {}
 
     /** Appends {@code row} as one line; {@code json} marks the positions whose text is JSON, written as it is. */
-    static void row(Object[] row, boolean[] json, StringBuilder out) {
-        out.append('{');
+    static void row(Object[] row, boolean[] json, LineBytes out) {
+        out.put((byte) '{');
         boolean first = true;
         for (int i = 0; i < row.length; i++) {
             Object v = row[i];
@@ -24,63 +24,45 @@ final class JsonLines {
                 continue;
             }
             if (!first) {
-                out.append(',');
+                out.put((byte) ',');
             }
             first = false;
-            out.append("\"c").append(i).append("\":");
+            out.putAscii("\"c");
+            out.putLong(i);
+            out.putAscii("\":");
             value(v, i < json.length && json[i], out);
         }
-        out.append("}\n");
+        out.putAscii("}\n");
     }
 
-    private static void value(Object v, boolean json, StringBuilder out) {
+    private static void value(Object v, boolean json, LineBytes out) {
         if (v instanceof String s) {
             if (json) {
-                out.append(s);
+                out.putUtf8(s);
             } else {
-                quote(s, out);
+                out.putQuoted(s);
             }
-        } else if (v instanceof Long || v instanceof Integer || v instanceof Boolean) {
-            out.append(v);
+        } else if (v instanceof Long || v instanceof Integer) {
+            out.putLong(((Number) v).longValue());
+        } else if (v instanceof Boolean b) {
+            out.putAscii(b ? "true" : "false");
         } else if (v instanceof Double d) {
             if (Double.isFinite(d)) {
-                out.append(d.doubleValue());
+                out.putAscii(d.toString());
             } else {
-                quote(d.toString(), out); // NaN, Infinity: DuckDB casts the text
+                out.putQuoted(d.toString()); // NaN, Infinity: DuckDB casts the text
             }
         } else if (v instanceof Float f) {
             if (Float.isFinite(f)) {
-                out.append(f.floatValue());
+                out.putAscii(f.toString());
             } else {
-                quote(f.toString(), out);
+                out.putQuoted(f.toString());
             }
         } else if (v instanceof OffsetDateTime t) {
-            quote(DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(t), out);
+            out.putQuoted(DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(t));
         } else {
-            quote(v.toString(), out); // LocalDate: yyyy-mm-dd
+            out.putQuoted(v.toString()); // LocalDate: yyyy-mm-dd
         }
-    }
-
-    static void quote(String s, StringBuilder out) {
-        out.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        out.append('"');
     }
 
     /**

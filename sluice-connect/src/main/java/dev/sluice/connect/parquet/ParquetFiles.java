@@ -14,13 +14,13 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -57,6 +57,9 @@ final class ParquetFiles implements TransactionalSink {
     private final ParquetSettings settings;
     private final ParquetSchema schema;
     private final RawRows rawRows;
+    /** The line of an event taking the general way. */
+    private final LineBytes line = new LineBytes();
+
     private Buffer lastBuffer;
     private final Map<TopicPartition, Buffer> buffers = new HashMap<>();
     private final List<Path> prepared = new ArrayList<>();
@@ -79,23 +82,21 @@ final class ParquetFiles implements TransactionalSink {
         long rows;
         int copies;
         OutputStream writer;
-        final StringBuilder line = new StringBuilder(256);
         int longest;
 
         Buffer(TopicPartition p, long first) {
             this.partition = p;
             this.out = inProgress.resolve(CommittedName.inProgress(prefix, p, first, ""));
-            this.lines = linesFile();
             this.first = first;
             this.last = first;
+            this.lines = linesFile();
         }
 
         /** Appends the row, giving the bytes written. */
         int append(Object[] row) throws IOException {
-            line.setLength(0);
+            line.clear();
             JsonLines.row(row, jsonColumns(), line);
-            byte[] bytes = line.toString().getBytes(StandardCharsets.UTF_8); // for Latin-1 text, a copy
-            return append(bytes, bytes.length);
+            return append(line.bytes(), line.length());
         }
 
         /** Appends a line made already, giving the bytes written. */
@@ -117,7 +118,7 @@ final class ParquetFiles implements TransactionalSink {
          * Starts copying the buffered rows to Parquet files in the partition's in-progress directory (see {@link
          * CopyThread}), and empties the buffer.
          */
-        void copy() throws SQLException, IOException {
+        void copy() throws IOException {
             closeWriter();
             if (rows == 0) {
                 return;
@@ -140,7 +141,8 @@ final class ParquetFiles implements TransactionalSink {
             copier.copy(
                     "COPY (" + JsonLines.select(lines, columnNames(), columnTypes(), longest) + ") TO '"
                             + target.replace("'", "''") + "' (" + options + ")",
-                    lines);
+                    lines,
+                    partition);
             copies++;
             lines = linesFile();
             rows = 0;
@@ -220,7 +222,7 @@ final class ParquetFiles implements TransactionalSink {
         buffersDir = Files.createDirectories(
                 inProgress.resolve(BUFFERS + pid + "-" + Long.toUnsignedString(new java.util.Random().nextLong(), 36)));
 
-        copier = new CopyThread("sluice-parquet-" + prefix + Integer.toHexString(System.identityHashCode(this)));
+        copier = new CopyThread("sluice-parquet-" + prefix + Integer.toHexString(System.identityHashCode(this)), dir);
     }
 
     @Override
@@ -241,14 +243,15 @@ final class ParquetFiles implements TransactionalSink {
             ConsumedEvent origin = r.origin();
             try {
                 Buffer b = buffer(origin);
-                int written = quick ? b.append(rawRows.bytes(), rawRows.length()) : b.append(row);
+                int written =
+                        quick ? b.append(rawRows.line().bytes(), rawRows.line().length()) : b.append(row);
                 b.last = Math.max(b.last, origin.offset());
                 byte[] v = r.value() instanceof byte[] bytes ? bytes : null;
                 b.bytes += v != null ? v.length : written;
                 if (b.bytes >= settings.rollBytes()) {
                     b.copy();
                 }
-            } catch (SQLException | IOException e) {
+            } catch (IOException e) {
                 // part of the batch is in the buffers: the task stops, and the partitions' next owner throws the
                 // files away and reads the events again from the last commit
                 throw new UncheckedIOException(
@@ -328,7 +331,7 @@ final class ParquetFiles implements TransactionalSink {
                 prepared.add(target);
             }
             Fsync.directory(pending);
-        } catch (SQLException | IOException e) {
+        } catch (IOException e) {
             throw SinkException.retriable("cannot prepare Parquet files in " + pending + ": " + e.getMessage(), e);
         }
     }
@@ -374,10 +377,31 @@ final class ParquetFiles implements TransactionalSink {
     }
 
     @Override
+    public void forget(Collection<TopicPartition> partitions) throws SinkException {
+        lastBuffer = null;
+        try {
+            copier.settle(partitions); // it may be writing into a directory deleted below
+            for (TopicPartition p : partitions) {
+                Buffer stale = buffers.remove(p);
+                if (stale != null) {
+                    stale.drop();
+                    FileTrees.delete(stale.out);
+                }
+            }
+            prepared.removeIf(d -> {
+                CommittedName name = CommittedName.parse(d.getFileName().toString(), prefix, "", 2);
+                return name != null && partitions.contains(name.partition()); // left for the next owner's recover
+            });
+        } catch (IOException e) {
+            throw SinkException.retriable("cannot remove files from " + inProgress + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public void recover(Map<TopicPartition, Long> committed) throws SinkException {
         lastBuffer = null;
-        copier.settle(); // it may be writing into a directory deleted below
         try {
+            copier.settle(committed.keySet()); // it may be writing into a directory deleted below
             for (TopicPartition p : committed.keySet()) {
                 Buffer stale = buffers.remove(p);
                 if (stale != null) {

@@ -3,6 +3,8 @@ package dev.sluice.connect.parquet;
 import dev.sluice.stream.step.StepException;
 import dev.sluice.stream.step.Timestamps;
 import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +35,11 @@ final class ParquetSchema {
     private long lastDay = Long.MIN_VALUE;
     private String lastDate;
     private int version;
+    /** Each column's position among the event columns, and its type: for {@link #row}, as of {@code positionsVersion}. */
+    private Map<String, Integer> positions;
+
+    private ColumnType[] types;
+    private int positionsVersion;
 
     /** How files are split by the events' time. */
     enum TimePartitions {
@@ -88,46 +95,86 @@ final class ParquetSchema {
      * @throws StepException naming the field and the fix when the event does not fit
      */
     Object[] row(Map<String, Object> fields, long timestamp) {
-        Map<String, ColumnType> grown = inferred ? grow(fields) : Map.of();
-        if (!inferred && !dropExtraFields) {
-            for (String field : fields.keySet()) {
-                if (!columns.containsKey(field)) {
-                    throw new StepException("field '" + field + "' is not in the sink's schema: add it to 'schema'"
+        refresh();
+        int times = timeColumns().size();
+        Object[] row = new Object[times + types.length];
+        Map<String, ColumnType> grown = Map.of(); // what the event adds or widens: most events bring nothing new
+        for (Map.Entry<String, Object> f : fields.entrySet()) { // one pass, one lookup a field
+            String name = f.getKey();
+            Object v = f.getValue();
+            Integer at = positions.get(name);
+            if (at == null) {
+                if (inferred && v != null) {
+                    if (times > 0 && timeColumns().contains(name)) {
+                        throw new StepException("field '" + name + "' has the name of a time partition column:"
+                                + " rename it in a step, or set 'time-partitions: none'");
+                    }
+                    grown = put(grown, name, ColumnType.of(v));
+                } else if (!inferred && !dropExtraFields) {
+                    throw new StepException("field '" + name + "' is not in the sink's schema: add it to 'schema'"
                             + ", or set 'extra-fields: drop'");
                 }
+                continue; // null: typed when a value comes
             }
-        }
-        List<String> times = timeColumns();
-        int added = 0;
-        for (String name : grown.keySet()) { // most events bring nothing new: no loop
-            if (!columns.containsKey(name)) {
-                added++;
+            if (v == null) {
+                continue;
             }
+            ColumnType type = types[at];
+            if (inferred && type == ColumnType.LONG && ColumnType.of(v) == ColumnType.DOUBLE) {
+                type = ColumnType.DOUBLE;
+                grown = put(grown, name, type);
+            }
+            row[times + at] = type.convert(name, v);
         }
-        if (columns.isEmpty() && added == 0) {
+        if (types.length == 0 && grown.isEmpty()) {
             throw new StepException("no field of the event has a value, so no Parquet column can be inferred from it;"
                     + " give the columns in 'schema'");
         }
-        Object[] row = new Object[times.size() + columns.size() + added];
-        int i = 0;
-        if (!times.isEmpty()) { // first: columns added later go to the end of the row
-            i = timeValues(timeField == null ? null : fields.get(timeField), timestamp, row);
-        }
-        for (Map.Entry<String, ColumnType> c : columns.entrySet()) {
-            ColumnType type = grown.getOrDefault(c.getKey(), c.getValue());
-            Object v = fields.get(c.getKey());
-            row[i++] = v == null ? null : type.convert(c.getKey(), v);
-        }
-        for (Map.Entry<String, ColumnType> c : grown.entrySet()) {
-            if (!columns.containsKey(c.getKey())) {
-                row[i++] = c.getValue().convert(c.getKey(), fields.get(c.getKey()));
-            }
+        row = withAddedColumns(row, grown, fields);
+        if (times > 0) { // first in the row: columns added later go to its end
+            timeValues(timeField == null ? null : fields.get(timeField), timestamp, row);
         }
         if (!grown.isEmpty()) { // the event fits: keep the growth
             columns.putAll(grown);
             version++;
         }
         return row;
+    }
+
+    /** The row with the values of the columns the event adds at its end, in the fields' order. */
+    private Object[] withAddedColumns(Object[] row, Map<String, ColumnType> grown, Map<String, Object> fields) {
+        int added = 0;
+        for (String name : grown.keySet()) {
+            if (!positions.containsKey(name)) {
+                added++;
+            }
+        }
+        if (added == 0) {
+            return row;
+        }
+        Object[] longer = Arrays.copyOf(row, row.length + added);
+        int i = row.length;
+        for (Map.Entry<String, ColumnType> c : grown.entrySet()) {
+            if (!positions.containsKey(c.getKey())) {
+                longer[i++] = c.getValue().convert(c.getKey(), fields.get(c.getKey()));
+            }
+        }
+        return longer;
+    }
+
+    /** Rebuilds the columns' positions and types when the columns changed. */
+    private void refresh() {
+        if (positions != null && positionsVersion == version) {
+            return;
+        }
+        positions = new HashMap<>();
+        types = new ColumnType[columns.size()];
+        int i = 0;
+        for (Map.Entry<String, ColumnType> c : columns.entrySet()) {
+            positions.put(c.getKey(), i);
+            types[i++] = c.getValue();
+        }
+        positionsVersion = version;
     }
 
     /**
@@ -144,8 +191,15 @@ final class ParquetSchema {
         long epochSecond = eventTime(timeValue, timestamp).getEpochSecond();
         long day = Math.floorDiv(epochSecond, 86_400L);
         if (day != lastDay) { // events come close in time: the date is formatted once a day
+            String date;
+            try {
+                date = LocalDate.ofEpochDay(day).toString();
+            } catch (java.time.DateTimeException e) {
+                throw new StepException((timeField == null ? "the event's timestamp" : "time-field '" + timeField + "'")
+                        + " is a time beyond the dates a partition can have: " + e.getMessage());
+            }
+            lastDate = date;
             lastDay = day;
-            lastDate = LocalDate.ofEpochDay(day).toString();
         }
         row[0] = lastDate;
         if (time == TimePartitions.HOUR) {
@@ -163,30 +217,10 @@ final class ParquetSchema {
             return Timestamps.parse(timeValue);
         } catch (StepException e) {
             throw new StepException("time-field '" + timeField + "': " + e.getMessage());
+        } catch (RuntimeException e) { // a number too long for a long, a time out of range
+            throw new StepException(
+                    "time-field '" + timeField + "' is " + timeValue + ", which is not a time: " + e.getMessage());
         }
-    }
-
-    /** The columns an inferred schema would add or widen for these fields, in the fields' order. */
-    private Map<String, ColumnType> grow(Map<String, Object> fields) {
-        Map<String, ColumnType> grown = Map.of(); // most events bring nothing new
-        for (Map.Entry<String, Object> f : fields.entrySet()) {
-            Object v = f.getValue();
-            if (v == null) {
-                continue; // typed when a value comes
-            }
-            ColumnType had = columns.get(f.getKey());
-            ColumnType is = ColumnType.of(v);
-            if (had == null) {
-                if (timeColumns().contains(f.getKey())) {
-                    throw new StepException("field '" + f.getKey() + "' has the name of a time partition column:"
-                            + " rename it in a step, or set 'time-partitions: none'");
-                }
-                grown = put(grown, f.getKey(), is);
-            } else if (had == ColumnType.LONG && is == ColumnType.DOUBLE) {
-                grown = put(grown, f.getKey(), ColumnType.DOUBLE);
-            }
-        }
-        return grown;
     }
 
     private static Map<String, ColumnType> put(Map<String, ColumnType> grown, String name, ColumnType type) {

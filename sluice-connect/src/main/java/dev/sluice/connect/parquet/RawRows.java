@@ -32,26 +32,20 @@ final class RawRows {
     /** Each column's key in a line, after a comma: {@code ,"c<position>":}. */
     private byte[][] keys;
 
-    private int keysLength;
     private ColumnType[] types;
     private Map<String, Integer> byName;
     private int timeColumn;
     private int[] seen;
     private int stamp;
-    private byte[] line = new byte[512];
-    private int length;
+    private final LineBytes line = new LineBytes();
 
     RawRows(ParquetSchema schema) {
         this.schema = schema;
     }
 
-    /** The last line made, in {@code bytes()[0, length())}. */
-    byte[] bytes() {
+    /** The last line made. */
+    LineBytes line() {
         return line;
-    }
-
-    int length() {
-        return length;
     }
 
     /**
@@ -76,12 +70,9 @@ final class RawRows {
         if (i >= n || json[i] != '"') {
             return false; // {} and the like: the general way says what is wrong
         }
-        int room = n + keysLength + 64; // the values, the keys, the time partitions and the braces
-        if (line.length < room) {
-            line = new byte[Math.max(room, line.length * 2)];
-        }
-        line[0] = '{';
-        length = 1;
+        line.clear();
+        line.room(n + 64);
+        line.put((byte) '{');
         int next = 0;
         int timeStart = -1;
         int timeEnd = -1;
@@ -92,10 +83,14 @@ final class RawRows {
             int keyStart = i + 1;
             int keyEnd = keyStart;
             while (keyEnd < n && json[keyEnd] != '"') {
-                if (json[keyEnd] == '\\') {
+                int c = json[keyEnd] & 0xff;
+                if (c == '\\' || c < 0x20) {
                     return false;
                 }
-                keyEnd++;
+                keyEnd = c < 0x80 ? keyEnd + 1 : utf8(json, keyEnd);
+                if (keyEnd < 0) {
+                    return false;
+                }
             }
             int column = column(json, keyStart, keyEnd, next);
             if (column < 0 || seen[column] == stamp) {
@@ -117,9 +112,9 @@ final class RawRows {
                 timeEnd = valueEnd;
             }
             byte[] key = keys[column];
-            int comma = length > 1 ? 0 : 1; // none before the first
-            put(key, comma, key.length - comma);
-            put(json, valueStart, valueEnd - valueStart);
+            int comma = line.length() > 1 ? 0 : 1; // none before the first
+            line.put(key, comma, key.length - comma);
+            line.put(json, valueStart, valueEnd - valueStart);
             i = space(json, valueEnd);
             if (i >= n) {
                 return false;
@@ -155,13 +150,11 @@ final class RawRows {
             }
         }
         for (int t = 0; t < count; t++) {
-            put(TIME_KEYS[t], 0, TIME_KEYS[t].length);
-            byte[] v = ((String) times[t]).getBytes(StandardCharsets.US_ASCII);
-            put(v, 0, v.length);
-            line[length++] = '"';
+            line.put(TIME_KEYS[t], 0, TIME_KEYS[t].length);
+            line.putAscii((String) times[t]);
+            line.put((byte) '"');
         }
-        line[length++] = '}';
-        line[length++] = '\n';
+        line.putAscii("}\n");
         return true;
     }
 
@@ -369,12 +362,10 @@ final class RawRows {
         seen = new int[columns.size()];
         stamp = 0;
         timeColumn = -1;
-        keysLength = 0;
         int c = 0;
         for (Map.Entry<String, ColumnType> e : columns.entrySet()) {
             names[c] = e.getKey().getBytes(StandardCharsets.UTF_8);
             keys[c] = (",\"c" + (times.size() + c) + "\":").getBytes(StandardCharsets.US_ASCII);
-            keysLength += keys[c].length;
             types[c] = e.getValue();
             byName.put(e.getKey(), c);
             if (e.getKey().equals(schema.timeField())) {
@@ -382,15 +373,5 @@ final class RawRows {
             }
             c++;
         }
-    }
-
-    /** Appends bytes to the line, whose room was made for the whole event at the start. */
-    private void put(byte[] b, int from, int count) {
-        byte[] to = line;
-        int at = length;
-        for (int k = 0; k < count; k++) { // keys and values are short: a loop beats arraycopy's set-up
-            to[at + k] = b[from + k];
-        }
-        length = at + count;
     }
 }

@@ -62,6 +62,21 @@ class TwoPhaseFilesTest {
     }
 
     @Test
+    void shouldForgetLostPartitionsAndNotPublishWhatWasPreparedForThem() throws Exception {
+        try (TwoPhaseFiles files = new TwoPhaseFiles(dir, "lake")) {
+            files.open();
+            files.write(List.of(event(P0, 10), event(P1, 3)));
+            files.prepare(); // and the commit failed: nothing published yet
+            files.write(List.of(event(P0, 11), event(P1, 4)));
+            files.forget(List.of(P1)); // the group took P1 away
+            files.prepare();
+            files.publish(); // the commit held P0's offsets only
+            assertThat(published()).containsExactly("lake-orders-0-10-10.jsonl", "lake-orders-0-11-11.jsonl");
+            assertThat(hidden()).containsExactly(".pending/lake-orders-1-3-3.jsonl"); // for P1's next owner
+        }
+    }
+
+    @Test
     void shouldLeaveOtherTasksPartitionsAlone() throws Exception {
         try (TwoPhaseFiles other = new TwoPhaseFiles(dir, "lake")) {
             other.open();

@@ -112,6 +112,22 @@ class ParquetFilesTest {
     }
 
     @Test
+    void shouldForgetLostPartitionsAndNotPublishWhatWasPreparedForThem() throws Exception {
+        try (TransactionalSink sink = sink(Map.of())) {
+            sink.open();
+            sink.write(List.of(event(P0, 10, "{\"n\":1}"), event(P1, 3, "{\"n\":2}")));
+            sink.prepare(); // and the commit failed: nothing published yet
+            sink.write(List.of(event(P0, 11, "{\"n\":4}"), event(P1, 4, "{\"n\":8}")));
+            sink.forget(List.of(P1)); // the group took P1 away
+            sink.prepare();
+            sink.publish(); // the commit held P0's offsets only
+            assertThat(query("SELECT sum(n) FROM '" + dir + "/*.parquet'")).isEqualTo("5");
+            assertThat(hidden())
+                    .containsExactly(".pending/lake-orders-1-3-3", ".pending/lake-orders-1-3-3/0.parquet-staged");
+        }
+    }
+
+    @Test
     void shouldLeaveOtherTasksPartitionsAlone() throws Exception {
         try (TransactionalSink other = sink(Map.of())) {
             other.open();
@@ -222,6 +238,22 @@ class ParquetFilesTest {
             assertThat(query("SELECT id || ' ' || strftime(timezone('UTC', \"at\"), '%Y-%m-%d %H:%M:%S') || ' '"
                             + " || (doc->>'$.a[1]') FROM '" + dir + "/*.parquet'"))
                     .isEqualTo("1 2026-11-25 13:00:00 x\"y");
+        }
+    }
+
+    @Test
+    void shouldDeadLetterEventTimesNoPartitionCanHaveAndGoOn() throws Exception {
+        try (TransactionalSink sink = sink(Map.of("time-partitions", "day", "time-field", "at"))) {
+            sink.open();
+            assertThat(refusal(sink, "{\"id\":1,\"at\":\"9999999999999999999\"}"))
+                    .startsWith("time-field 'at' is 9999999999999999999, which is not a time");
+            assertThat(refusal(sink, "{\"id\":2,\"at\":\"+999999999-12-31T23:59:59-18:00\"}"))
+                    .startsWith("time-field 'at' is a time beyond the dates a partition can have");
+            assertThat(refusal(sink, "{\"id\":3}")).startsWith("time-field 'at': no timestamp");
+            sink.write(List.of(event(P0, 4, "{\"id\":4,\"at\":\"2026-11-25T13:05:00Z\"}")));
+            sink.prepare();
+            sink.publish();
+            assertThat(published()).singleElement().asString().startsWith("date=2026-11-25/");
         }
     }
 

@@ -57,6 +57,14 @@ class RawRowsTest {
                 "{\"us\\u0065r\":\"a\"}")) { // an escape in a key
             assertThat(rows.line(bytes(json), T)).as(json).isFalse();
         }
+        ParquetSchema tabbed = new ParquetSchema(
+                new LinkedHashMap<>(Map.of("a\tb", ColumnType.LONG)),
+                false,
+                false,
+                ParquetSchema.TimePartitions.NONE,
+                null);
+        assertThat(new RawRows(tabbed).line(bytes("{\"a\tb\":1}"), T)).isFalse(); // a raw tab: not JSON
+        assertThat(new RawRows(tabbed).line(bytes("{\"a\\tb\":1}"), T)).isFalse(); // escaped: the general way
         byte[] invalidUtf8 = {'{', '"', 'u', 's', 'e', 'r', '"', ':', '"', (byte) 0xC3, '(', '"', '}'};
         assertThat(rows.line(invalidUtf8, T)).isFalse();
         byte[] surrogate = {'{', '"', 'u', 's', 'e', 'r', '"', ':', '"', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '"', '}'
@@ -114,7 +122,7 @@ class RawRowsTest {
             }
             taken++;
             String quick = line(rows);
-            StringBuilder general = new StringBuilder();
+            LineBytes general = new LineBytes();
             try {
                 JsonLines.row(schema.row(Json.parseObject(json), timestamp), new boolean[0], general);
             } catch (RuntimeException e) { // StepException, or the JSON parser's
@@ -123,7 +131,7 @@ class RawRowsTest {
             }
             assertThat(normal(quick))
                     .as(new String(json, StandardCharsets.UTF_8))
-                    .isEqualTo(normal(general.toString()));
+                    .isEqualTo(normal(text(general)));
         }
         assertThat(taken).as("events the short way took").isGreaterThan(2_000);
     }
@@ -210,7 +218,11 @@ class RawRowsTest {
     }
 
     private static String line(RawRows rows) {
-        return new String(rows.bytes(), 0, rows.length(), StandardCharsets.UTF_8);
+        return text(rows.line());
+    }
+
+    private static String text(LineBytes line) {
+        return new String(line.bytes(), 0, line.length(), StandardCharsets.UTF_8);
     }
 
     private static byte[] bytes(String json) {

@@ -1,6 +1,7 @@
 package dev.sluice.stream.connector;
 
 import dev.sluice.broker.TopicPartition;
+import java.util.Collection;
 import java.util.Map;
 
 /**
@@ -26,4 +27,11 @@ public interface TransactionalSink extends Sink {
      * previous owner prepared and committed, and removes what it wrote or prepared but did not commit.
      */
     void recover(Map<TopicPartition, Long> committed) throws SinkException;
+
+    /**
+     * When the task lost these input partitions without a commit (its group membership expired): forgets what it wrote
+     * for them since the last commit, and does not publish what it prepared for them; their next owner reads those
+     * events again, and its {@link #recover} decides on what was prepared.
+     */
+    void forget(Collection<TopicPartition> partitions) throws SinkException;
 }

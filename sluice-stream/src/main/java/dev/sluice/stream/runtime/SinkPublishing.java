@@ -61,6 +61,11 @@ final class SinkPublishing {
         sink.publish();
     }
 
+    /** The task lost these partitions without a commit: the sink forgets what it has of them. */
+    void onLost(Collection<TopicPartition> partitions) throws SinkException {
+        sink.forget(partitions);
+    }
+
     /** The task got these partitions: the sink settles what earlier owners left, by the committed offsets. */
     void onAssigned(Collection<TopicPartition> partitions) throws SinkException {
         Map<TopicPartition, Long> committed = new LinkedHashMap<>();

@@ -399,6 +399,9 @@ final class StageTask implements Runnable {
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            if (publishing != null) {
+                settle(() -> publishing.onLost(partitions)); // the next owner writes them again
+            }
             stateful.forEach(s -> s.onRevoked(partitions)); // the next owner restores the last checkpoint
         }
     }

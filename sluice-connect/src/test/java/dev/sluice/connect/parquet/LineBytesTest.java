@@ -1,0 +1,58 @@
+package dev.sluice.connect.parquet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.stream.json.Json;
+import java.nio.charset.StandardCharsets;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** A line's bytes are what Java's own formatting and UTF-8 encoding give, and its strings read back as they were. */
+class LineBytesTest {
+    @Test
+    void shouldWriteLongsAsJavaDoes() {
+        Random random = new Random(3);
+        LineBytes line = new LineBytes();
+        for (int i = 0; i < 100_000; i++) {
+            long v = switch (i) {
+                case 0 -> Long.MIN_VALUE;
+                case 1 -> Long.MAX_VALUE;
+                case 2 -> 0;
+                case 3 -> -1;
+                case 4 -> 1_000_000_000_000_000_000L;
+                default -> random.nextLong() >> random.nextInt(64);
+            };
+            line.clear();
+            line.putLong(v);
+            assertThat(text(line)).isEqualTo(Long.toString(v));
+        }
+    }
+
+    @Test
+    void shouldQuoteStringsThatReadBackAsTheyWere() {
+        LineBytes line = new LineBytes();
+        for (String s : new String[] {
+            "", "plain", "q\"b\\s/", "\n\r\t\b\f\u0000\u001f", "\u00e9\u00df\u20ac\ud83d\ude00", "a".repeat(2_000)
+        }) {
+            line.clear();
+            line.putQuoted(s);
+            assertThat(Json.parseValue(java.util.Arrays.copyOf(line.bytes(), line.length())))
+                    .isEqualTo(s);
+        }
+        line.clear();
+        String escapesAmongWideChars = "\u0001\b".repeat(200) + "\u20ac".repeat(341);
+        line.putQuoted(escapesAmongWideChars); // six bytes for a one-char escape: room is made for them
+        assertThat(Json.parseValue(java.util.Arrays.copyOf(line.bytes(), line.length())))
+                .isEqualTo(escapesAmongWideChars);
+        line.clear();
+        line.putQuoted("lone \ud800 surrogate");
+        assertThat(text(line)).isEqualTo("\"lone ? surrogate\""); // as String.getBytes(UTF_8) has it
+        line.clear();
+        line.putUtf8("{\"k\":\"\u20ac\"}");
+        assertThat(text(line)).isEqualTo("{\"k\":\"\u20ac\"}");
+    }
+
+    private static String text(LineBytes line) {
+        return new String(line.bytes(), 0, line.length(), StandardCharsets.UTF_8);
+    }
+}
