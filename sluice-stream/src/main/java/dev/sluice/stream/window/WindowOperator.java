@@ -46,7 +46,10 @@ public final class WindowOperator {
     private static final class Slot {
         final Object key;
         final Window window;
-        final Accumulator[] accumulators;
+        /** The one aggregation's accumulator, or null when there are several (then in {@link #several}). */
+        final Accumulator single;
+
+        final Accumulator[] several;
         boolean emitted;
         /** Changed since the last early result. */
         boolean fresh;
@@ -60,7 +63,13 @@ public final class WindowOperator {
         Slot(Object key, Window window, Accumulator[] accumulators) {
             this.key = key;
             this.window = window;
-            this.accumulators = accumulators;
+            // one aggregation, the common case: no array, one object less to reach and to collect per key and window
+            this.single = accumulators.length == 1 ? accumulators[0] : null;
+            this.several = accumulators.length == 1 ? null : accumulators;
+        }
+
+        Accumulator accumulator(int i) {
+            return single != null ? single : several[i];
         }
     }
 
@@ -132,7 +141,7 @@ public final class WindowOperator {
     private final long latenessMs;
     private final List<Aggregation> aggregations;
     /** Every live slot, by window end then key, so closing walks the front. */
-    private final TreeMap<Window, Map<Object, Slot>> byWindow = new TreeMap<>();
+    private final TreeMap<Window, SlotTable<Slot>> byWindow = new TreeMap<>();
 
     private final boolean trackChanges;
     /** The current snapshot epoch, the slots changed in it, and the slots removed in it (when changes are tracked). */
@@ -142,6 +151,11 @@ public final class WindowOperator {
     private List<SlotKey> removed = new ArrayList<>();
     /** The latest snapshot, until it has been written out. */
     private Snapshot pending;
+    /** The window {@link #slot} found last and its slots, while {@link #byWindow} holds them; and the last assignment. */
+    private Window lastWindow;
+
+    private SlotTable<Slot> lastSlots;
+    private List<Window> lastAssigned;
     /** Session windows of each key, by start. */
     private final Map<Object, TreeMap<Long, Window>> sessions = new HashMap<>();
     /**
@@ -180,7 +194,7 @@ public final class WindowOperator {
             return addToSliding(key, timestamp, fields, watermark, out, s.size());
         }
         boolean taken = false;
-        for (Window w : windowing.assign(timestamp)) {
+        for (Window w : assign(timestamp)) {
             if (expired(w, watermark)) {
                 continue;
             }
@@ -216,7 +230,7 @@ public final class WindowOperator {
         for (Slot old : merging) {
             slot.emitted |= old.emitted;
             for (int i = 0; i < aggregations.size(); i++) {
-                slot.accumulators[i].merge(old.accumulators[i]);
+                slot.accumulator(i).merge(old.accumulator(i));
             }
         }
         accumulate(slot, timestamp, fields);
@@ -266,7 +280,7 @@ public final class WindowOperator {
         long t = pane.window.start();
         for (Slot p : panes.get(pane.key).subMap(t - size, false, t, true).values()) {
             for (int i = 0; i < merged.length; i++) {
-                merged[i].merge(p.accumulators[i]);
+                merged[i].merge(p.accumulator(i));
             }
         }
         Map<String, Object> values = new LinkedHashMap<>(2 * (aggregations.size()));
@@ -294,21 +308,21 @@ public final class WindowOperator {
             advanceSliding(watermark, out, sliding.size());
             return;
         }
-        for (Iterator<Map.Entry<Window, Map<Object, Slot>>> it =
+        for (Iterator<Map.Entry<Window, SlotTable<Slot>>> it =
                         byWindow.entrySet().iterator();
                 it.hasNext(); ) {
-            Map.Entry<Window, Map<Object, Slot>> e = it.next();
+            Map.Entry<Window, SlotTable<Slot>> e = it.next();
             Window w = e.getKey();
             if (!closed(w, watermark)) {
                 break;
             }
-            for (Slot s : e.getValue().values()) {
+            for (Slot s : e.getValue()) {
                 if (!s.emitted) {
                     emit(s.key, w, s, out);
                 }
             }
             if (expired(w, watermark)) { // every key's state of the window goes at once
-                for (Slot s : e.getValue().values()) {
+                for (Slot s : e.getValue()) {
                     noteRemoved(s);
                     TreeMap<Long, Window> mine = sessions.get(s.key);
                     if (mine != null) {
@@ -319,18 +333,25 @@ public final class WindowOperator {
                     }
                 }
                 it.remove();
+                forgetLastWindow();
             }
         }
     }
 
+    /** {@link #byWindow} lost a window: the cached one may be it. */
+    private void forgetLastWindow() {
+        lastWindow = null;
+        lastSlots = null;
+    }
+
     private void advanceSliding(long watermark, Consumer<Result> out, long size) {
         List<SlotKey> expired = new ArrayList<>();
-        for (Map.Entry<Window, Map<Object, Slot>> e : byWindow.entrySet()) {
+        for (Map.Entry<Window, SlotTable<Slot>> e : byWindow.entrySet()) {
             Window w = e.getKey();
             if (!closed(w, watermark)) {
                 break;
             }
-            for (Slot pane : e.getValue().values()) {
+            for (Slot pane : e.getValue()) {
                 if (!pane.emitted) {
                     emitSliding(pane, size, out);
                 }
@@ -358,14 +379,14 @@ public final class WindowOperator {
         if (windowing instanceof Windowing.Sliding) {
             return; // a sliding window ends with its event: nothing is open to report early
         }
-        for (Map.Entry<Window, Map<Object, Slot>> e : byWindow.descendingMap().entrySet()) {
+        for (Map.Entry<Window, SlotTable<Slot>> e : byWindow.descendingMap().entrySet()) {
             if (closed(e.getKey(), watermark)) {
                 break;
             }
-            for (Map.Entry<Object, Slot> s : e.getValue().entrySet()) {
-                if (s.getValue().fresh) {
-                    out.accept(new Result(s.getKey(), e.getKey(), values(s.getValue()), Kind.EARLY));
-                    s.getValue().fresh = false;
+            for (Slot s : e.getValue()) {
+                if (s.fresh) {
+                    out.accept(new Result(s.key, e.getKey(), values(s), Kind.EARLY));
+                    s.fresh = false;
                 }
             }
         }
@@ -396,7 +417,7 @@ public final class WindowOperator {
 
     /** Every slot held, saved, as {@link #drainChanges} would hand them. */
     public void saveAll(ChangeSink sink) {
-        byWindow.forEach((w, slots) -> slots.forEach((k, s) -> sink.accept(new SlotKey(k, w), save(s))));
+        byWindow.forEach((w, slots) -> slots.forEach(s -> sink.accept(new SlotKey(s.key, w), save(s))));
     }
 
     /** Puts back a slot saved by {@link #drainChanges} or {@link #saveAll}. */
@@ -404,8 +425,8 @@ public final class WindowOperator {
         List<?> parts = (List<?>) saved;
         Slot slot = new Slot(k.key(), k.window(), newAccumulators());
         List<?> states = (List<?>) parts.get(0);
-        for (int i = 0; i < slot.accumulators.length; i++) {
-            slot.accumulators[i].load(states.get(i));
+        for (int i = 0; i < aggregations.size(); i++) {
+            slot.accumulator(i).load(states.get(i));
         }
         slot.emitted = (Boolean) parts.get(1);
         byWindow.computeIfAbsent(k.window(), w -> newWindowMap()).put(k.key(), slot);
@@ -419,9 +440,9 @@ public final class WindowOperator {
     }
 
     private Object save(Slot s) {
-        List<Object> states = new ArrayList<>(s.accumulators.length);
-        for (Accumulator a : s.accumulators) {
-            states.add(a.save());
+        List<Object> states = new ArrayList<>(aggregations.size());
+        for (int i = 0; i < aggregations.size(); i++) {
+            states.add(s.accumulator(i).save());
         }
         return List.of(states, s.emitted);
     }
@@ -463,11 +484,35 @@ public final class WindowOperator {
 
     /** Keys and windows held now. */
     public int size() {
-        return byWindow.values().stream().mapToInt(Map::size).sum();
+        return byWindow.values().stream().mapToInt(SlotTable::size).sum();
+    }
+
+    /** The windows of an event; a tumbling one's as a list kept while its events come (most come in order). */
+    private List<Window> assign(long timestamp) {
+        if (windowing instanceof Windowing.Tumbling) {
+            if (lastAssigned == null || !lastAssigned.get(0).contains(timestamp)) {
+                lastAssigned = windowing.assign(timestamp);
+            }
+            return lastAssigned;
+        }
+        return windowing.assign(timestamp);
     }
 
     private Slot slot(Object key, Window w) {
-        return byWindow.computeIfAbsent(w, x -> newWindowMap()).computeIfAbsent(key, k -> newSlot(k, w));
+        SlotTable<Slot> slots;
+        if (w.equals(lastWindow)) { // the window of the last event, as a rule: no tree lookup
+            slots = lastSlots;
+        } else {
+            slots = byWindow.computeIfAbsent(w, x -> newWindowMap());
+            lastWindow = w;
+            lastSlots = slots;
+        }
+        Slot slot = slots.get(key);
+        if (slot == null) {
+            slot = newSlot(key, w);
+            slots.put(key, slot);
+        }
+        return slot;
     }
 
     private Slot newSlot(Object key, Window w) {
@@ -477,10 +522,11 @@ public final class WindowOperator {
     }
 
     private Slot remove(Object key, Window w) {
-        Map<Object, Slot> slots = byWindow.get(w);
+        SlotTable<Slot> slots = byWindow.get(w);
         Slot s = slots.remove(key);
         if (slots.isEmpty()) {
             byWindow.remove(w);
+            forgetLastWindow();
         }
         noteRemoved(s);
         return s;
@@ -506,10 +552,10 @@ public final class WindowOperator {
      * The keys of a new window, sized for as many as the latest window had: a window over a million keys then fills
      * without rehashing over and over.
      */
-    private Map<Object, Slot> newWindowMap() {
-        Map.Entry<Window, Map<Object, Slot>> latest = byWindow.lastEntry();
+    private SlotTable<Slot> newWindowMap() {
+        Map.Entry<Window, SlotTable<Slot>> latest = byWindow.lastEntry();
         int expected = latest == null ? 16 : latest.getValue().size();
-        return new HashMap<>((int) (expected / 0.75f) + 1);
+        return new SlotTable<>(expected);
     }
 
     private Accumulator[] newAccumulators() {
@@ -523,7 +569,7 @@ public final class WindowOperator {
     private void accumulate(Slot slot, long timestamp, Map<String, Object> fields) {
         for (int i = 0; i < aggregations.size(); i++) {
             String field = aggregations.get(i).field();
-            slot.accumulators[i].add(field == null ? Boolean.TRUE : lookup(fields, field), timestamp);
+            slot.accumulator(i).add(field == null ? Boolean.TRUE : lookup(fields, field), timestamp);
         }
         slot.fresh = true;
     }
@@ -556,7 +602,7 @@ public final class WindowOperator {
     private Map<String, Object> values(Slot slot) {
         Map<String, Object> values = new LinkedHashMap<>(2 * (aggregations.size()));
         for (int i = 0; i < aggregations.size(); i++) {
-            values.put(aggregations.get(i).output(), slot.accumulators[i].result());
+            values.put(aggregations.get(i).output(), slot.accumulator(i).result());
         }
         return values;
     }
