@@ -155,16 +155,16 @@ public final class WindowComparison {
             line.append(String.format("  %s %,.0f events/s", name, median));
         });
         System.out.println(line);
-        double sluice = medians.getOrDefault("Sluice", Double.NaN);
-        System.out.printf(
-                "Sluice/Flink %.2f  Sluice/Kafka Streams %.2f%n",
-                sluice / medians.getOrDefault("Flink", Double.NaN),
-                sluice / medians.getOrDefault("Kafka Streams", Double.NaN));
-        if (medians.containsKey("Sluice x2")) {
-            System.out.printf(
-                    "Sluice x2/Flink %.2f  Sluice x2/Kafka Streams %.2f%n",
-                    medians.get("Sluice x2") / medians.getOrDefault("Flink", Double.NaN),
-                    medians.get("Sluice x2") / medians.getOrDefault("Kafka Streams", Double.NaN));
+        for (String ours : List.of("Sluice", "Sluice x2")) { // the ratios of the engines that ran
+            StringBuilder ratios = new StringBuilder();
+            for (String other : List.of("Flink", "Kafka Streams")) {
+                if (medians.containsKey(ours) && medians.containsKey(other)) {
+                    ratios.append(String.format("  %s/%s %.2f", ours, other, medians.get(ours) / medians.get(other)));
+                }
+            }
+            if (!ratios.isEmpty()) {
+                System.out.println(ratios.substring(2));
+            }
         }
         System.out.printf(
                 "results check: all %d engines produced %s in every round, as computed from the input%n",

@@ -318,20 +318,21 @@ public final class WindowStep implements StatefulStep {
     }
 
     private WindowOperator newOperator() {
-        return new WindowOperator(settings.windowing(), settings.latenessMs(), settings.aggregations(), true);
+        return new WindowOperator(
+                settings.windowing(), settings.latenessMs(), settings.aggregations(), true, this::resultFields);
     }
 
-    private StreamRecord toRecord(WindowOperator.Result r) {
-        Map<String, Object> value =
-                new LinkedHashMap<>(2 * (names.size() + 2 + r.values().size()));
-        if (r.key() instanceof List<?> parts) {
+    /** A result's fields before its values: the key's fields, then the window's times. */
+    private Map<String, Object> resultFields(Object key, Window w) {
+        Map<String, Object> value = new LinkedHashMap<>(
+                2 * (names.size() + 2 + settings.aggregations().size()));
+        if (key instanceof List<?> parts) {
             for (int i = 0; i < parts.size(); i++) {
                 value.put(names.get(i), parts.get(i));
             }
         } else {
-            value.put(names.get(0), r.key());
+            value.put(names.get(0), key);
         }
-        Window w = r.window();
         if (!w.equals(lastWindow)) { // the results of one window come out together: format its times once
             lastWindow = w;
             lastStart = Instant.ofEpochMilli(w.start()).toString();
@@ -339,9 +340,14 @@ public final class WindowStep implements StatefulStep {
         }
         value.put("window_start", lastStart);
         value.put("window_end", lastEnd);
-        value.putAll(r.values());
+        return value;
+    }
+
+    /** A result as an event: its fields (from {@link #resultFields}, then the values), keyed by the group. */
+    private static StreamRecord toRecord(WindowOperator.Result r) {
         List<Header> headers = new ArrayList<>(1);
         headers.add(KIND_HEADERS[r.kind().ordinal()]);
-        return new StreamRecord(GroupKey.bytes(r.key()), value, headers, w.end() - 1, null);
+        return new StreamRecord(
+                GroupKey.bytes(r.key()), r.values(), headers, r.window().end() - 1, null);
     }
 }

@@ -73,6 +73,15 @@ public final class WindowOperator {
         }
     }
 
+    /**
+     * Makes the map a result's values go into, holding what is to come before them (the key's fields and the window's
+     * times, for a step that emits them as an event's fields): one map a result, not one made here and copied there.
+     */
+    @FunctionalInterface
+    public interface ResultMaps {
+        Map<String, Object> start(Object key, Window window);
+    }
+
     /** A key's window: what state is held by. */
     public record SlotKey(Object key, Window window) {}
 
@@ -144,6 +153,7 @@ public final class WindowOperator {
     private final TreeMap<Window, SlotTable<Slot>> byWindow = new TreeMap<>();
 
     private final boolean trackChanges;
+    private final ResultMaps resultMaps;
     /** The current snapshot epoch, the slots changed in it, and the slots removed in it (when changes are tracked). */
     private int epoch;
 
@@ -172,6 +182,18 @@ public final class WindowOperator {
      * @param trackChanges remember which slots changed, for {@link #snapshot} (checkpoints)
      */
     public WindowOperator(Windowing windowing, long latenessMs, List<Aggregation> aggregations, boolean trackChanges) {
+        this(windowing, latenessMs, aggregations, trackChanges, null);
+    }
+
+    /**
+     * @param resultMaps the maps results' values go into; null for maps of the values alone
+     */
+    public WindowOperator(
+            Windowing windowing,
+            long latenessMs,
+            List<Aggregation> aggregations,
+            boolean trackChanges,
+            ResultMaps resultMaps) {
         if (latenessMs < 0) {
             throw new IllegalArgumentException("lateness must be >= 0, got " + latenessMs + " ms");
         }
@@ -179,6 +201,8 @@ public final class WindowOperator {
         this.latenessMs = latenessMs;
         this.aggregations = List.copyOf(aggregations);
         this.trackChanges = trackChanges;
+        int size = 2 * this.aggregations.size();
+        this.resultMaps = resultMaps != null ? resultMaps : (key, window) -> new LinkedHashMap<>(size);
     }
 
     /**
@@ -283,7 +307,7 @@ public final class WindowOperator {
                 merged[i].merge(p.accumulator(i));
             }
         }
-        Map<String, Object> values = new LinkedHashMap<>(2 * (aggregations.size()));
+        Map<String, Object> values = resultMaps.start(pane.key, slidingWindow(pane, size));
         for (int i = 0; i < aggregations.size(); i++) {
             values.put(aggregations.get(i).output(), merged[i].result());
         }
@@ -600,7 +624,7 @@ public final class WindowOperator {
     }
 
     private Map<String, Object> values(Slot slot) {
-        Map<String, Object> values = new LinkedHashMap<>(2 * (aggregations.size()));
+        Map<String, Object> values = resultMaps.start(slot.key, slot.window);
         for (int i = 0; i < aggregations.size(); i++) {
             values.put(aggregations.get(i).output(), slot.accumulator(i).result());
         }
