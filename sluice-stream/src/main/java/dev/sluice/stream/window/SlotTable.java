@@ -10,36 +10,53 @@ import java.util.Objects;
  * hashes, the keys and the values, instead of a {@link java.util.HashMap}'s entry object per key. A window over a
  * million keys then holds a million fewer objects for the garbage collector to copy while they live, and a lookup that
  * misses compares hashes in one array before it touches a key. Removal shifts the entries after it back, so there are
- * no tombstones. Iteration is in table order. Not thread-safe.
+ * no tombstones. Iteration is in table order, and fails if the table changes meanwhile. Not thread-safe.
+ *
+ * <p>Keys made to share a hash code ("Aa" and "BB" do) would make every probe walk all of them; a table that meets
+ * more than {@value #MAX_EQUAL_HASHES} of them on one probe moves its entries into a {@link java.util.HashMap}, which
+ * orders such keys in a tree.
  */
 final class SlotTable<V> implements Iterable<V> {
-    private static final int MIN_CAPACITY = 16;
+    private static final int MIN_CAPACITY = 4;
+    private static final int MAX_CAPACITY = 1 << 30;
+    static final int MAX_EQUAL_HASHES = 64;
 
     private int[] hashes;
     private Object[] keys;
     private Object[] values;
     private int size;
     private int mask;
+    private int changes;
+    /** Where the entries are once too many keys shared a hash; null until then. */
+    private java.util.HashMap<Object, V> fallback;
 
     /** A table for about {@code expected} keys before it grows. */
     SlotTable(int expected) {
         int capacity = MIN_CAPACITY;
-        while (capacity < expected * 2L && capacity < 1 << 30) { // at most half full
+        while (capacity < expected * 2L && capacity < MAX_CAPACITY) { // at most half full
             capacity <<= 1;
         }
         allocate(capacity);
     }
 
+    /** Whether the entries moved into a HashMap (too many keys shared a hash). */
+    boolean inHashMap() {
+        return fallback != null;
+    }
+
     int size() {
-        return size;
+        return fallback != null ? fallback.size() : size;
     }
 
     boolean isEmpty() {
-        return size == 0;
+        return size() == 0;
     }
 
     @SuppressWarnings("unchecked")
     V get(Object key) {
+        if (fallback != null) {
+            return fallback.get(key);
+        }
         int h = hash(key);
         for (int i = h & mask; values[i] != null; i = (i + 1) & mask) {
             if (hashes[i] == h && Objects.equals(keys[i], key)) {
@@ -52,14 +69,33 @@ final class SlotTable<V> implements Iterable<V> {
     /** Maps {@code key} to {@code value} (not null), replacing what it had. */
     void put(Object key, V value) {
         Objects.requireNonNull(value, "value");
+        if (fallback != null) {
+            fallback.put(key, value);
+            changes++;
+            return;
+        }
         int h = hash(key);
         int i = h & mask;
+        int equalHashes = 0;
         for (; values[i] != null; i = (i + 1) & mask) {
-            if (hashes[i] == h && Objects.equals(keys[i], key)) {
-                values[i] = value;
-                return;
+            if (hashes[i] == h) {
+                if (Objects.equals(keys[i], key)) {
+                    values[i] = value;
+                    return;
+                }
+                equalHashes++;
             }
         }
+        if (equalHashes > MAX_EQUAL_HASHES) {
+            fallBack();
+            put(key, value);
+            return;
+        }
+        if (size + 1 > MAX_CAPACITY / 2) {
+            throw new IllegalStateException(
+                    "a window holds " + size + " keys, more than a table can: use a shorter" + " window or fewer keys");
+        }
+        changes++;
         hashes[i] = h;
         keys[i] = key;
         values[i] = value;
@@ -71,12 +107,17 @@ final class SlotTable<V> implements Iterable<V> {
     /** Removes {@code key}, giving its value, or null if it had none. */
     @SuppressWarnings("unchecked")
     V remove(Object key) {
+        if (fallback != null) {
+            changes++;
+            return fallback.remove(key);
+        }
         int h = hash(key);
         for (int i = h & mask; values[i] != null; i = (i + 1) & mask) {
             if (hashes[i] == h && Objects.equals(keys[i], key)) {
                 V old = (V) values[i];
                 shiftBack(i);
                 size--;
+                changes++;
                 return old;
             }
         }
@@ -105,13 +146,36 @@ final class SlotTable<V> implements Iterable<V> {
         values[gap] = null;
     }
 
+    /** Moves every entry into a HashMap, for good: its tree bins bear keys that share a hash. */
+    @SuppressWarnings("unchecked")
+    private void fallBack() {
+        java.util.HashMap<Object, V> map = new java.util.HashMap<>((int) (size / 0.75f) + 1);
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] != null) {
+                map.put(keys[i], (V) values[i]);
+            }
+        }
+        fallback = map;
+        changes++;
+        hashes = null;
+        keys = null;
+        values = null;
+        size = 0;
+    }
+
     @Override
     public Iterator<V> iterator() {
+        if (fallback != null) {
+            return java.util.Collections.unmodifiableCollection(fallback.values())
+                    .iterator();
+        }
+        int expected = changes;
+        Object[] cells = values;
         return new Iterator<>() {
             private int next = advance(0);
 
             private int advance(int from) {
-                while (from < values.length && values[from] == null) {
+                while (from < cells.length && cells[from] == null) {
                     from++;
                 }
                 return from;
@@ -119,16 +183,19 @@ final class SlotTable<V> implements Iterable<V> {
 
             @Override
             public boolean hasNext() {
-                return next < values.length;
+                return next < cells.length;
             }
 
             @Override
             @SuppressWarnings("unchecked")
             public V next() {
-                if (next >= values.length) {
+                if (changes != expected) {
+                    throw new java.util.ConcurrentModificationException("the window's table changed while iterated");
+                }
+                if (next >= cells.length) {
                     throw new NoSuchElementException();
                 }
-                V v = (V) values[next];
+                V v = (V) cells[next];
                 next = advance(next + 1);
                 return v;
             }
@@ -161,14 +228,17 @@ final class SlotTable<V> implements Iterable<V> {
     }
 
     /** The key's hash, its bits spread so that keys whose hashes differ only high up do not share a home. */
-    private static int hash(Object key) {
+    static int hash(Object key) {
         int h = Objects.hashCode(key) * 0x9E3779B9;
         return h ^ (h >>> 16);
     }
 
     @Override
     public String toString() {
-        return "SlotTable"
-                + Arrays.toString(Arrays.stream(values).filter(Objects::nonNull).toArray());
+        return fallback != null
+                ? "SlotTable" + fallback.values()
+                : "SlotTable"
+                        + Arrays.toString(
+                                Arrays.stream(values).filter(Objects::nonNull).toArray());
     }
 }

@@ -55,6 +55,79 @@ class SlotTableTest {
     }
 
     @Test
+    void shouldShiftBackAcrossTheEndOfTheArrayWhenAKeyIsRemoved() {
+        // capacity 8: two keys whose home is the last cell (7 and, wrapping, 0) and one whose home is 0 (then 1);
+        // removing the first moves the second back to 7 and the third back to 0
+        SlotTable<String> table = new SlotTable<>(4);
+        Colliding a = new Colliding(1, hashWithHome(7, 8));
+        Colliding b = new Colliding(2, a.hash());
+        Colliding c = new Colliding(3, hashWithHome(0, 8));
+        table.put(a, "a");
+        table.put(b, "b");
+        table.put(c, "c");
+        assertThat(table.remove(a)).isEqualTo("a");
+        assertThat(table.get(b)).isEqualTo("b");
+        assertThat(table.get(c)).isEqualTo("c");
+        assertThat(table.remove(b)).isEqualTo("b");
+        assertThat(table.get(c)).isEqualTo("c");
+        assertThat(table.size()).isEqualTo(1);
+    }
+
+    /** A hash code whose home cell in a table of {@code capacity} is {@code home}. */
+    private static int hashWithHome(int home, int capacity) {
+        for (int h = 0; ; h++) {
+            if ((SlotTable.hash(new Colliding(0, h)) & (capacity - 1)) == home) {
+                return h;
+            }
+        }
+    }
+
+    @Test
+    void shouldMoveToAHashMapWhenManyKeysShareAHash() {
+        SlotTable<Integer> table = new SlotTable<>(16);
+        List<String> colliding = sameHashStrings(8); // 2^8 strings of "Aa" and "BB" blocks: one hash code
+        for (int i = 0; i < colliding.size(); i++) {
+            table.put(colliding.get(i), i);
+        }
+        assertThat(table.inHashMap()).isTrue();
+        table.put("other", -1);
+        assertThat(table.size()).isEqualTo(colliding.size() + 1);
+        for (int i = 0; i < colliding.size(); i++) {
+            assertThat(table.get(colliding.get(i))).isEqualTo(i);
+        }
+        assertThat(table.remove(colliding.get(0))).isZero();
+        assertThat(table.get("other")).isEqualTo(-1);
+        List<Integer> all = new ArrayList<>();
+        table.forEach(all::add);
+        assertThat(all).hasSize(colliding.size());
+    }
+
+    @Test
+    void shouldRefuseToIterateOnAfterAChange() {
+        SlotTable<Integer> table = new SlotTable<>(16);
+        table.put("a", 1);
+        table.put("b", 2);
+        java.util.Iterator<Integer> it = table.iterator();
+        it.next();
+        table.put("c", 3);
+        org.assertj.core.api.Assertions.assertThatThrownBy(it::next)
+                .isInstanceOf(java.util.ConcurrentModificationException.class);
+    }
+
+    private static List<String> sameHashStrings(int blocks) {
+        List<String> out = new ArrayList<>(List.of(""));
+        for (int b = 0; b < blocks; b++) {
+            List<String> longer = new ArrayList<>();
+            for (String s : out) {
+                longer.add(s + "Aa");
+                longer.add(s + "BB");
+            }
+            out = longer;
+        }
+        return out;
+    }
+
+    @Test
     void shouldHoldAMillionKeysAndForgetThemAll() {
         SlotTable<Integer> table = new SlotTable<>(16);
         for (int i = 0; i < 1_000_000; i++) {
