@@ -156,19 +156,42 @@ final class JsonReader {
         }
         int c = b[pos + 1];
         if (c == 'u') {
-            for (int i = 2; i < 6; i++) {
-                if (pos + i >= limit || Character.digit(b[pos + i], 16) < 0) {
-                    pos += 1;
-                    throw error("\\u must be followed by four hexadecimal digits");
-                }
-            }
+            int unit = hex4();
             pos += 6;
+            if (Character.isHighSurrogate((char) unit)) { // the first half of a pair: the second must follow
+                int low = pos + 1 < limit && b[pos] == '\\' && b[pos + 1] == 'u' ? hex4() : -1;
+                if (low < 0 || !Character.isLowSurrogate((char) low)) {
+                    throw error(String.format(
+                            "\\u%04X is the first half of a surrogate pair, and no \\u escape of a second half"
+                                    + " (DC00 to DFFF) follows it",
+                            unit));
+                }
+                pos += 6;
+            } else if (Character.isLowSurrogate((char) unit)) {
+                pos -= 6;
+                throw error(String.format(
+                        "\\u%04X is the second half of a surrogate pair, without a first half before it", unit));
+            }
         } else if (c == '"' || c == '\\' || c == '/' || c == 'b' || c == 'f' || c == 'n' || c == 'r' || c == 't') {
             pos += 2;
         } else {
             pos++;
             throw error("unknown escape: a backslash followed by " + describe(c & 0xff));
         }
+    }
+
+    /** The four hexadecimal digits after the backslash and u at {@code pos}. */
+    private int hex4() {
+        int unit = 0;
+        for (int i = 2; i < 6; i++) {
+            int digit = pos + i < limit ? Character.digit(b[pos + i], 16) : -1;
+            if (digit < 0) {
+                pos += 1;
+                throw error("\\u must be followed by four hexadecimal digits");
+            }
+            unit = unit * 16 + digit;
+        }
+        return unit;
     }
 
     /** Checks one UTF-8 sequence strictly (no overlong forms, no surrogates, nothing above U+10FFFF). */

@@ -108,6 +108,17 @@ class JsonProperties {
     }
 
     @Test
+    void shouldRefuseHalfASurrogatePairAsJacksonDoes() {
+        assertThatThrownBy(() -> parse("{\"a\\uD83Dn\":1}"))
+                .hasMessage("not valid JSON: \\uD83D is the first half of a surrogate pair, and no \\u escape of a"
+                        + " second half (DC00 to DFFF) follows it at column 10");
+        assertThatThrownBy(() -> parse("{\"a\":\"\\uDE00\"}"))
+                .hasMessage("not valid JSON: \\uDE00 is the second half of a surrogate pair, without a first half"
+                        + " before it at column 7");
+        assertThat(parse("{\"a\":\"\\uD83D\\uDE00\"}")).isEqualTo(Map.of("a", "\uD83D\uDE00"));
+    }
+
+    @Test
     void shouldNameTheProblemAndItsColumn() {
         assertThatThrownBy(() -> parse("{\"a\":}"))
                 .hasMessage("not valid JSON: expected a value but found '}' at column 6");
