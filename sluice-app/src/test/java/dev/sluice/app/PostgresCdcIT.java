@@ -211,6 +211,46 @@ class PostgresCdcIT {
     }
 
     @Test
+    void shouldLetTheSlotMoveOnWhileTheCapturedTablesAreQuietAndOthersAreNot() throws Exception {
+        sql("CREATE TABLE quiet (id int PRIMARY KEY)");
+        sql("CREATE TABLE busy (id int PRIMARY KEY, pad text)");
+        Map<String, Object> settings =
+                Map.of("tables", List.of("quiet"), "slot", "quiet_slot", "publication", "quiet_pub");
+        try (Source source = source(settings)) {
+            source.open(null);
+            sql("INSERT INTO quiet VALUES (1)");
+            Source.Batch first = pollUntil(source, 1);
+            source.stored(first.position());
+            sql("INSERT INTO busy SELECT g, repeat('x', 200) FROM generate_series(1, 20000) g"); // not captured
+            String walAfterBusy = query("SELECT pg_current_wal_lsn()::text");
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            while (lsn(confirmed("quiet_slot")) < lsn(walAfterBusy) && System.nanoTime() < deadline) {
+                Source.Batch batch = source.poll(java.time.Duration.ofMillis(200)); // as the runtime polls
+                assertThat(batch.events()).isEmpty();
+                source.stored(batch.position()); // and stores each position
+            }
+            assertThat(lsn(confirmed("quiet_slot")))
+                    .as(
+                            "the slot holds no WAL for what it does not capture (WAL after the busy table's insert: %s)",
+                            walAfterBusy)
+                    .isGreaterThanOrEqualTo(lsn(walAfterBusy));
+        }
+    }
+
+    private static long lsn(String text) {
+        return org.postgresql.replication.LogSequenceNumber.valueOf(text).asLong();
+    }
+
+    private static String query(String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(postgres.jdbcUrl());
+                Statement s = c.createStatement();
+                java.sql.ResultSet r = s.executeQuery(sql)) {
+            r.next();
+            return r.getString(1);
+        }
+    }
+
+    @Test
     void shouldDoAnUnfinishedSnapshotAgainAfterATruncateEvent() throws Exception {
         sql("CREATE TABLE items (id int PRIMARY KEY)");
         sql("INSERT INTO items SELECT i FROM generate_series(1, 5000) i");

@@ -66,6 +66,18 @@ final class ChangeDecoder implements PgOutput.Handler {
         transactionStart = -1;
     }
 
+    /**
+     * The stream went quiet between transactions, with everything up to {@code receivedLsn} read (a keepalive tells
+     * how far the server has decoded; what it captures before that was sent first): resuming from there skips only
+     * what the publication does not capture. Lets the slot move on, and PostgreSQL free the WAL, while the captured
+     * tables are quiet and others are busy.
+     */
+    void idleAt(long receivedLsn) {
+        if (transactionStart < 0 && receivedLsn > resumeLsn) {
+            resumeLsn = receivedLsn;
+        }
+    }
+
     /** Called when the events read so far have been handed on: the open transaction continues in a new list. */
     void handedOn() {
         if (transactionStart >= 0) {

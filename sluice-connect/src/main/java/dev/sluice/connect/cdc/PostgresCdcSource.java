@@ -174,7 +174,11 @@ public final class PostgresCdcSource implements SourceConnector {
                 while (out.size() < MAX_BATCH) {
                     ByteBuffer message = replication.next();
                     if (message == null) {
-                        if (!out.isEmpty() || System.nanoTime() > deadline) {
+                        if (!out.isEmpty()) {
+                            break;
+                        }
+                        if (System.nanoTime() > deadline) {
+                            decoder.idleAt(replication.lastReceived()); // quiet: the slot may move on
                             break;
                         }
                         Thread.sleep(5);
