@@ -23,16 +23,27 @@ final class JsonLines {
             if (v == null) {
                 continue;
             }
-            if (!first) {
-                out.put((byte) ',');
-            }
+            byte[] key = key(i);
+            int comma = first ? 1 : 0;
+            out.put(key, comma, key.length - comma);
             first = false;
-            out.putAscii("\"c");
-            out.putLong(i);
-            out.putAscii("\":");
             value(v, i < json.length && json[i], out);
         }
         out.putAscii("}\n");
+    }
+
+    /** The keys of the first positions, made once: {@code ,"c<i>":}. */
+    private static final byte[][] KEYS = new byte[256][];
+
+    static {
+        for (int i = 0; i < KEYS.length; i++) {
+            KEYS[i] = (",\"c" + i + "\":").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        }
+    }
+
+    /** The key of row position {@code i} after a comma, {@code ,"c<i>":}. */
+    static byte[] key(int i) {
+        return i < KEYS.length ? KEYS[i] : (",\"c" + i + "\":").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }
 
     private static void value(Object v, boolean json, LineBytes out) {

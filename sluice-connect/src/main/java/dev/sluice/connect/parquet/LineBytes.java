@@ -61,11 +61,30 @@ final class LineBytes {
         for (long p = 10; digits < 19 && v >= p; p *= 10) {
             digits++;
         }
-        for (int i = length + digits - 1; i >= length; i--) {
-            bytes[i] = (byte) ('0' + v % 10);
-            v /= 10;
+        int i = length + digits;
+        while (v >= 100) { // two digits a division
+            int pair = (int) (v % 100);
+            v /= 100;
+            bytes[--i] = PAIRS[2 * pair + 1];
+            bytes[--i] = PAIRS[2 * pair];
+        }
+        if (v >= 10) {
+            bytes[--i] = PAIRS[2 * (int) v + 1];
+            bytes[--i] = PAIRS[2 * (int) v];
+        } else {
+            bytes[--i] = (byte) ('0' + v);
         }
         length += digits;
+    }
+
+    /** "00" to "99", for writing two digits at once. */
+    private static final byte[] PAIRS = new byte[200];
+
+    static {
+        for (int n = 0; n < 100; n++) {
+            PAIRS[2 * n] = (byte) ('0' + n / 10);
+            PAIRS[2 * n + 1] = (byte) ('0' + n % 10);
+        }
     }
 
     /** Appends text that is known to be ASCII (numbers as Java writes them, dates). */
