@@ -14,24 +14,6 @@ import java.util.List;
 final class JsonLines {
     private JsonLines() {}
 
-    /** Appends {@code row} as one line; {@code json} marks the positions whose text is JSON, written as it is. */
-    static void row(Object[] row, boolean[] json, LineBytes out) {
-        out.put((byte) '{');
-        boolean first = true;
-        for (int i = 0; i < row.length; i++) {
-            Object v = row[i];
-            if (v == null) {
-                continue;
-            }
-            byte[] key = key(i);
-            int comma = first ? 1 : 0;
-            out.put(key, comma, key.length - comma);
-            first = false;
-            value(v, i < json.length && json[i], out);
-        }
-        out.putAscii("}\n");
-    }
-
     /** The keys of the first positions, made once: {@code ,"c<i>":}. */
     private static final byte[][] KEYS = new byte[256][];
 
@@ -46,7 +28,8 @@ final class JsonLines {
         return i < KEYS.length ? KEYS[i] : (",\"c" + i + "\":").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }
 
-    private static void value(Object v, boolean json, LineBytes out) {
+    /** Appends a value converted to its column's type; {@code json}: text that is JSON already, written as it is. */
+    static void value(Object v, boolean json, LineBytes out) {
         if (v instanceof String s) {
             if (json) {
                 out.putUtf8(s);

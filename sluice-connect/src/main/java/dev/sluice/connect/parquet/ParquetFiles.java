@@ -64,7 +64,6 @@ final class ParquetFiles implements TransactionalSink {
     private final Map<TopicPartition, Buffer> buffers = new HashMap<>();
     private final List<Path> prepared = new ArrayList<>();
     private CopyThread copier;
-    private boolean[] jsonColumns;
     private Path buffersDir;
 
     /**
@@ -90,13 +89,6 @@ final class ParquetFiles implements TransactionalSink {
             this.first = first;
             this.last = first;
             this.lines = linesFile();
-        }
-
-        /** Appends the row, giving the bytes written. */
-        int append(Object[] row) throws IOException {
-            line.clear();
-            JsonLines.row(row, jsonColumns(), line);
-            return append(line.bytes(), line.length());
         }
 
         /** Appends a line made already, giving the bytes written. */
@@ -177,22 +169,6 @@ final class ParquetFiles implements TransactionalSink {
         return types;
     }
 
-    /** Which row positions hold JSON text, to be written as JSON rather than as a string. */
-    private boolean[] jsonColumns() {
-        if (jsonColumns == null
-                || jsonColumns.length
-                        != schema.timeColumns().size() + schema.columns().size()) {
-            boolean[] json =
-                    new boolean[schema.timeColumns().size() + schema.columns().size()];
-            int i = schema.timeColumns().size();
-            for (ColumnType t : schema.columns().values()) {
-                json[i++] = t == ColumnType.JSON;
-            }
-            jsonColumns = json;
-        }
-        return jsonColumns;
-    }
-
     ParquetFiles(Path dir, String sinkName, ParquetSettings settings) {
         this.dir = dir;
         this.inProgress = dir.resolve(".in-progress");
@@ -231,10 +207,9 @@ final class ParquetFiles implements TransactionalSink {
             StreamRecord r = records.get(i);
             byte[] raw = r.origin() != null && !r.isParsed() ? r.valueBytes() : null;
             boolean quick = raw != null && rawRows.line(raw, r.timestamp());
-            Object[] row = null;
             try {
                 if (!quick) {
-                    row = row(r);
+                    schema.line(fields(r), r.timestamp(), line);
                 }
             } catch (StepException e) { // this one goes to the dead letters, the rest is written
                 throw SinkException.undeliverable(e.getMessage(), e)
@@ -243,8 +218,8 @@ final class ParquetFiles implements TransactionalSink {
             ConsumedEvent origin = r.origin();
             try {
                 Buffer b = buffer(origin);
-                int written =
-                        quick ? b.append(rawRows.line().bytes(), rawRows.line().length()) : b.append(row);
+                LineBytes made = quick ? rawRows.line() : line;
+                int written = b.append(made.bytes(), made.length());
                 b.last = Math.max(b.last, origin.offset());
                 byte[] v = r.value() instanceof byte[] bytes ? bytes : null;
                 b.bytes += v != null ? v.length : written;
@@ -280,7 +255,8 @@ final class ParquetFiles implements TransactionalSink {
         return b;
     }
 
-    private Object[] row(StreamRecord r) {
+    /** The event's fields, parsed if they were not. */
+    private static Map<String, Object> fields(StreamRecord r) {
         if (r.origin() == null) {
             throw new StepException("a Parquet sink writes events read from a topic, and this one was made by a step;"
                     + " send the results to a topic first");
@@ -300,7 +276,7 @@ final class ParquetFiles implements TransactionalSink {
                         + e.getMessage());
             }
         }
-        return schema.row(fields, r.timestamp());
+        return fields;
     }
 
     @Override

@@ -3,7 +3,6 @@ package dev.sluice.connect.parquet;
 import dev.sluice.stream.step.StepException;
 import dev.sluice.stream.step.Timestamps;
 import java.time.LocalDate;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,6 +39,8 @@ final class ParquetSchema {
 
     private ColumnType[] types;
     private int positionsVersion;
+    /** The time partition values of the event being written. */
+    private final Object[] timeRow = new Object[2];
 
     /** How files are split by the events' time. */
     enum TimePartitions {
@@ -89,15 +90,19 @@ final class ParquetSchema {
     }
 
     /**
-     * Converts an event into a row: the time partition values, then the event columns' values. An inferred schema
-     * grows if it must (new columns at the end, a long column widened to double).
+     * Writes an event as its JSON line into {@code out} (cleared first): each field under its column's key, converted
+     * to the column's type, then the time partition values. An inferred schema grows if it must (new columns at the
+     * end, a long column widened to double), once the whole event fits.
      *
-     * @throws StepException naming the field and the fix when the event does not fit
+     * @throws StepException naming the field and the fix when the event does not fit (what was written is void)
      */
-    Object[] row(Map<String, Object> fields, long timestamp) {
+    void line(Map<String, Object> fields, long timestamp, LineBytes out) {
         refresh();
         int times = timeColumns().size();
-        Object[] row = new Object[times + types.length];
+        out.clear();
+        out.put((byte) '{');
+        boolean first = true;
+        int added = 0;
         Map<String, ColumnType> grown = Map.of(); // what the event adds or widens: most events bring nothing new
         for (Map.Entry<String, Object> f : fields.entrySet()) { // one pass, one lookup a field
             String name = f.getKey();
@@ -109,7 +114,9 @@ final class ParquetSchema {
                         throw new StepException("field '" + name + "' has the name of a time partition column:"
                                 + " rename it in a step, or set 'time-partitions: none'");
                     }
-                    grown = put(grown, name, ColumnType.of(v));
+                    ColumnType type = ColumnType.of(v);
+                    grown = put(grown, name, type);
+                    first = field(out, first, times + types.length + added++, type, name, v); // a new column: last
                 } else if (!inferred && !dropExtraFields) {
                     throw new StepException("field '" + name + "' is not in the sink's schema: add it to 'schema'"
                             + ", or set 'extra-fields: drop'");
@@ -124,42 +131,33 @@ final class ParquetSchema {
                 type = ColumnType.DOUBLE;
                 grown = put(grown, name, type);
             }
-            row[times + at] = type.convert(name, v);
+            first = field(out, first, times + at, type, name, v);
         }
         if (types.length == 0 && grown.isEmpty()) {
             throw new StepException("no field of the event has a value, so no Parquet column can be inferred from it;"
                     + " give the columns in 'schema'");
         }
-        row = withAddedColumns(row, grown, fields);
-        if (times > 0) { // first in the row: columns added later go to its end
-            timeValues(timeField == null ? null : fields.get(timeField), timestamp, row);
+        if (times > 0) { // first in the row's order: columns added later go to its end
+            int count = timeValues(timeField == null ? null : fields.get(timeField), timestamp, timeRow);
+            for (int t = 0; t < count; t++) {
+                first = field(out, first, t, ColumnType.STRING, timeColumns().get(t), timeRow[t]);
+            }
         }
+        out.putAscii("}\n");
         if (!grown.isEmpty()) { // the event fits: keep the growth
             columns.putAll(grown);
             version++;
         }
-        return row;
     }
 
-    /** The row with the values of the columns the event adds at its end, in the fields' order. */
-    private Object[] withAddedColumns(Object[] row, Map<String, ColumnType> grown, Map<String, Object> fields) {
-        int added = 0;
-        for (String name : grown.keySet()) {
-            if (!positions.containsKey(name)) {
-                added++;
-            }
-        }
-        if (added == 0) {
-            return row;
-        }
-        Object[] longer = Arrays.copyOf(row, row.length + added);
-        int i = row.length;
-        for (Map.Entry<String, ColumnType> c : grown.entrySet()) {
-            if (!positions.containsKey(c.getKey())) {
-                longer[i++] = c.getValue().convert(c.getKey(), fields.get(c.getKey()));
-            }
-        }
-        return longer;
+    /** Writes one field: its key (after a comma unless first) and its value converted to {@code type}. */
+    private static boolean field(LineBytes out, boolean first, int position, ColumnType type, String name, Object v) {
+        Object value = type.convert(name, v);
+        byte[] key = JsonLines.key(position);
+        int comma = first ? 1 : 0;
+        out.put(key, comma, key.length - comma);
+        JsonLines.value(value, type == ColumnType.JSON, out);
+        return false;
     }
 
     /** Rebuilds the columns' positions and types when the columns changed. */

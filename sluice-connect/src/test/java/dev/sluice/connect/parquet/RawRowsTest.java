@@ -97,11 +97,11 @@ class RawRowsTest {
         RawRows rows = new RawRows(schema);
         byte[] first = bytes("{\"id\":1,\"price\":10}");
         assertThat(rows.line(first, T)).isFalse(); // no columns yet
-        schema.row(Json.parseObject(first), T);
+        schema.line(Json.parseObject(first), T, new LineBytes());
         assertThat(rows.line(first, T)).isTrue();
         byte[] fraction = bytes("{\"id\":2,\"price\":10.5}");
         assertThat(rows.line(fraction, T)).isFalse(); // widens price to double
-        schema.row(Json.parseObject(fraction), T);
+        schema.line(Json.parseObject(fraction), T, new LineBytes());
         assertThat(rows.line(fraction, T)).isTrue();
         assertThat(line(rows)).isEqualTo("{\"c0\":2,\"c1\":10.5}\n");
     }
@@ -124,7 +124,7 @@ class RawRowsTest {
             String quick = line(rows);
             LineBytes general = new LineBytes();
             try {
-                JsonLines.row(schema.row(Json.parseObject(json), timestamp), new boolean[0], general);
+                schema.line(Json.parseObject(json), timestamp, general);
             } catch (RuntimeException e) { // StepException, or the JSON parser's
                 throw new AssertionError("took " + new String(json, StandardCharsets.UTF_8) + ", which the general way"
                         + " refuses: " + e.getMessage());
