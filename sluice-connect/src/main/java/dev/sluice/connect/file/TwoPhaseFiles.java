@@ -147,21 +147,20 @@ final class TwoPhaseFiles implements TransactionalSink {
     }
 
     @Override
-    public void forget(Collection<TopicPartition> partitions) throws SinkException {
-        try {
-            for (TopicPartition p : partitions) {
-                Part stale = open.remove(p);
-                if (stale != null) {
-                    stale.out.close();
-                    Files.deleteIfExists(stale.file);
+    public void forget(Collection<TopicPartition> partitions) {
+        prepared.removeIf(file -> {
+            CommittedName name = CommittedName.parse(file.getFileName().toString(), prefix, SUFFIX, 2);
+            return name != null && partitions.contains(name.partition()); // left for the next owner's recover
+        });
+        for (TopicPartition p : partitions) {
+            Part stale = open.remove(p);
+            if (stale != null) {
+                try { // closed unflushed and left: the next owner's file may have its name, and its recover deletes it
+                    stale.channel.close();
+                } catch (IOException e) {
+                    // nothing of it is kept
                 }
             }
-            prepared.removeIf(file -> {
-                CommittedName name = CommittedName.parse(file.getFileName().toString(), prefix, SUFFIX, 2);
-                return name != null && partitions.contains(name.partition()); // left for the next owner's recover
-            });
-        } catch (IOException e) {
-            throw SinkException.retriable("cannot remove files from " + inProgress + ": " + e.getMessage(), e);
         }
     }
 

@@ -30,9 +30,9 @@ import java.util.stream.Stream;
 /**
  * Parquet files published in two phases, per input partition, like the exactly-once file sink. Each input partition
  * of the task has a buffer of JSON lines that its events' checked rows are appended to (straight from the raw JSON by
- * {@link RawRows} when it can, else through {@link ParquetSchema#row}); when the buffer holds {@code roll-size} bytes of
+ * {@link RawRows} when it can, else through {@link ParquetSchema#line}); when the buffer holds {@code roll-size} bytes of
  * events, or at a commit, DuckDB reads it on the {@link CopyThread} while the task goes on, and copies it to Parquet
- * files ending in {@value #STAGED} under {@code .in-progress/<sink>-<topic>-<partition>-<first>/} (split into
+ * files ending in {@value #STAGED} under {@code .in-progress/.buffers-<pid>-<random>/<sink>-<topic>-<partition>-<first>/} (split into
  * {@code date=/hour=/field=} directories). At a commit the copies are awaited, the files are forced to disk and the directory moves to {@code .pending/...-<first>-<last>}; once the input
  * offsets are committed, each file moves to its place under the sink's directory as
  * {@code <sink>-<topic>-<partition>-<first>-<last>-<n>.parquet}. A reader never sees a partial file. On getting a
@@ -85,7 +85,9 @@ final class ParquetFiles implements TransactionalSink {
 
         Buffer(TopicPartition p, long first) {
             this.partition = p;
-            this.out = inProgress.resolve(CommittedName.inProgress(prefix, p, first, ""));
+            // in this instance's own directory: a task that lost the partition unawares never writes into its next
+            // owner's files, which would have the same name
+            this.out = buffersDir.resolve(CommittedName.inProgress(prefix, p, first, ""));
             this.first = first;
             this.last = first;
             this.lines = linesFile();
@@ -353,23 +355,23 @@ final class ParquetFiles implements TransactionalSink {
     }
 
     @Override
-    public void forget(Collection<TopicPartition> partitions) throws SinkException {
+    public void forget(Collection<TopicPartition> partitions) {
         lastBuffer = null;
-        try {
-            copier.settle(partitions); // it may be writing into a directory deleted below
-            for (TopicPartition p : partitions) {
-                Buffer stale = buffers.remove(p);
-                if (stale != null) {
+        prepared.removeIf(d -> {
+            CommittedName name = CommittedName.parse(d.getFileName().toString(), prefix, "", 2);
+            return name != null && partitions.contains(name.partition()); // left for the next owner's recover
+        });
+        copier.settle(partitions); // it may be writing into a directory deleted below
+        for (TopicPartition p : partitions) {
+            Buffer stale = buffers.remove(p);
+            if (stale != null) {
+                try { // this instance's own files; what is left goes with its directory at close
                     stale.drop();
                     FileTrees.delete(stale.out);
+                } catch (IOException e) {
+                    // its events are read again by the partition's next owner
                 }
             }
-            prepared.removeIf(d -> {
-                CommittedName name = CommittedName.parse(d.getFileName().toString(), prefix, "", 2);
-                return name != null && partitions.contains(name.partition()); // left for the next owner's recover
-            });
-        } catch (IOException e) {
-            throw SinkException.retriable("cannot remove files from " + inProgress + ": " + e.getMessage(), e);
         }
     }
 

@@ -34,7 +34,7 @@ final class ParquetSchema {
     private long lastDay = Long.MIN_VALUE;
     private String lastDate;
     private int version;
-    /** Each column's position among the event columns, and its type: for {@link #row}, as of {@code positionsVersion}. */
+    /** Each column's position among the event columns, and its type: for {@link #line}, as of {@code positionsVersion}. */
     private Map<String, Integer> positions;
 
     private ColumnType[] types;

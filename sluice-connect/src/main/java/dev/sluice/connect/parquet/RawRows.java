@@ -15,7 +15,7 @@ import java.util.Map;
  * {@code long} and {@code int} a whole number in range, for {@code double} a number of up to 40 characters with an
  * exponent of at most two digits, for {@code boolean} true or false. Anything else (a field the schema lacks, a value
  * to convert, a column of another type, a line break, a repeated field, invalid UTF-8, ...) gives false, and the event
- * goes the general way ({@link ParquetSchema#row}), which converts it, grows the schema or explains why it does not fit.
+ * goes the general way ({@link ParquetSchema#line}), which converts it, grows the schema or explains why it does not fit.
  * Used by one task's thread.
  */
 final class RawRows {

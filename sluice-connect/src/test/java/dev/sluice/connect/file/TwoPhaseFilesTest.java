@@ -72,7 +72,28 @@ class TwoPhaseFilesTest {
             files.prepare();
             files.publish(); // the commit held P0's offsets only
             assertThat(published()).containsExactly("lake-orders-0-10-10.jsonl", "lake-orders-0-11-11.jsonl");
-            assertThat(hidden()).containsExactly(".pending/lake-orders-1-3-3.jsonl"); // for P1's next owner
+            // for P1's next owner to decide on (its recover): the prepared file, and the one being written
+            assertThat(hidden())
+                    .containsExactlyInAnyOrder(
+                            ".pending/lake-orders-1-3-3.jsonl", ".in-progress/lake-orders-1-4.jsonl");
+        }
+    }
+
+    @Test
+    void shouldLeaveTheNextOwnersFileAloneWhenForgettingALostPartition() throws Exception {
+        try (TwoPhaseFiles lost = new TwoPhaseFiles(dir, "lake");
+                TwoPhaseFiles next = new TwoPhaseFiles(dir, "lake")) {
+            lost.open();
+            next.open();
+            lost.write(List.of(event(P1, 3)));
+            next.recover(Map.of(P1, 3L)); // the group gave P1 to another task while this one was busy
+            next.write(List.of(event(P1, 3), event(P1, 4))); // the same file name as the lost one's
+            lost.forget(List.of(P1));
+            next.prepare();
+            next.publish();
+            assertThat(published()).containsExactly("lake-orders-1-3-4.jsonl");
+            assertThat(Files.readAllLines(dir.resolve("lake-orders-1-3-4.jsonl")))
+                    .containsExactly("{\"offset\":3}", "{\"offset\":4}");
         }
     }
 

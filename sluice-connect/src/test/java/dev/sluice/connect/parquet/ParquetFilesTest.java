@@ -128,6 +128,27 @@ class ParquetFilesTest {
     }
 
     @Test
+    void shouldLeaveTheNextOwnersFilesAloneWhenForgettingALostPartition() throws Exception {
+        try (TransactionalSink lost = sink(Map.of("roll-size", "1KiB"));
+                TransactionalSink next = sink(Map.of("roll-size", "1KiB"))) {
+            lost.open();
+            next.open();
+            List<StreamRecord> events = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                events.add(event(P1, 3 + i, "{\"n\":" + i + "}"));
+            }
+            lost.write(events); // rolled: files being copied for P1 from offset 3
+            next.recover(Map.of(P1, 3L)); // the group gave P1 to another task while this one was busy
+            next.write(events); // rolled too, from the same offset
+            lost.forget(List.of(P1));
+            next.prepare();
+            next.publish();
+            assertThat(query("SELECT count(*) || ' ' || sum(n) FROM '" + dir + "/*.parquet'"))
+                    .isEqualTo("100 4950");
+        }
+    }
+
+    @Test
     void shouldLeaveOtherTasksPartitionsAlone() throws Exception {
         try (TransactionalSink other = sink(Map.of())) {
             other.open();
