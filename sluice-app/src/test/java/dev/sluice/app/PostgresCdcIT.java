@@ -447,13 +447,7 @@ class PostgresCdcIT {
     }
 
     private static String confirmed(String slot) throws SQLException {
-        try (Connection c = DriverManager.getConnection(postgres.jdbcUrl());
-                Statement s = c.createStatement();
-                java.sql.ResultSet r = s.executeQuery(
-                        "SELECT confirmed_flush_lsn FROM pg_replication_slots WHERE slot_name = '" + slot + "'")) {
-            r.next();
-            return r.getString(1);
-        }
+        return query("SELECT confirmed_flush_lsn FROM pg_replication_slots WHERE slot_name = '" + slot + "'");
     }
 
     private static void sql(String statement) throws SQLException {
