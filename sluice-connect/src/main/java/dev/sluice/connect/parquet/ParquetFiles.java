@@ -194,7 +194,11 @@ final class ParquetFiles implements TransactionalSink {
         for (Path p : children(inProgress)) { // the buffers of a process that is gone: their events are read again
             String name = p.getFileName().toString();
             if (name.startsWith(BUFFERS) && !name.startsWith(BUFFERS + pid + "-") && !alive(name)) {
-                FileTrees.delete(p);
+                try {
+                    FileTrees.delete(p);
+                } catch (IOException | UncheckedIOException e) {
+                    // another task of the stage, opening at the same time, is deleting it too
+                }
             }
         }
         buffersDir = Files.createDirectories(
