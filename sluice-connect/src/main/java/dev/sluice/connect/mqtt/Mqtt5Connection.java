@@ -42,6 +42,9 @@ final class Mqtt5Connection extends HiveMqConnection {
         return client.connectWith()
                 .cleanStart(false)
                 .sessionExpiryInterval(SESSION_EXPIRY_S)
+                .restrictions()
+                .receiveMaximum(settings.receiveMaximum())
+                .applyRestrictions()
                 .send()
                 .thenApply(ack -> null);
     }

@@ -13,12 +13,28 @@ import java.util.List;
  * @param version 3 (MQTT 3.1.1) or 5
  * @param clientId the client identifier; the broker keeps a persistent session under it
  * @param password null without credentials
+ * @param receiveMaximum how many QoS 1 messages the broker may send before they are acknowledged (MQTT 5 only;
+ *     {@link #BROKER_LIMIT} leaves it to the broker)
  */
 record MqttSettings(
-        String host, int port, boolean tls, int version, String clientId, String username, String password, int qos) {
+        String host,
+        int port,
+        boolean tls,
+        int version,
+        String clientId,
+        String username,
+        String password,
+        int qos,
+        int receiveMaximum) {
+    /** What MQTT 5 means by no receive maximum: the client does not send one, and the broker uses its own limit. */
+    static final int BROKER_LIMIT = 65_535;
 
     MqttSettings withClientId(String id) {
-        return new MqttSettings(host, port, tls, version, id, username, password, qos);
+        return new MqttSettings(host, port, tls, version, id, username, password, qos, receiveMaximum);
+    }
+
+    MqttSettings withReceiveMaximum(int max) {
+        return new MqttSettings(host, port, tls, version, clientId, username, password, qos, max);
     }
 
     /** The settings every MQTT connector takes. */
@@ -71,7 +87,8 @@ record MqttSettings(
                 config.string("client-id", "sluice-" + context.pipeline() + "-" + context.name()),
                 config.string("username", null),
                 config.secret("password", null),
-                qos);
+                qos,
+                BROKER_LIMIT);
     }
 
     String address() {

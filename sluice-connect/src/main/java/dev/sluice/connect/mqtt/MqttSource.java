@@ -27,6 +27,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * a crash loses nothing: the broker sends it again when the source reconnects (under the same client id).
  */
 public final class MqttSource implements SourceConnector {
+    /**
+     * The default receive maximum: the broker may send this many QoS 1 messages before the first is acknowledged, so
+     * that waiting for stores does not slow the flow (Mosquitto's own default for clients that send none is 20).
+     */
+    static final int DEFAULT_RECEIVE_MAXIMUM = 10_000;
+
     @Override
     public String type() {
         return "mqtt";
@@ -43,12 +49,17 @@ public final class MqttSource implements SourceConnector {
         keys.add(ConfigKey.required("topics", "[plant/+/temperature, alarms/#]", "topic filters to subscribe to"));
         keys.add(ConfigKey.optional("key-level", "1", "the key is this level of the MQTT topic (from 0)"));
         keys.add(ConfigKey.optional("key-field", "device_id", "the key is this field of the JSON payload"));
+        keys.add(ConfigKey.optional(
+                "receive-maximum",
+                "10000",
+                "MQTT 5: QoS 1 messages the broker may send ahead of their acknowledgements (default "
+                        + DEFAULT_RECEIVE_MAXIMUM + ")"));
         return keys;
     }
 
     @Override
     public Source create(Config config, ConnectorContext context) {
-        MqttSettings settings = MqttSettings.of(config, context);
+        MqttSettings settings = MqttSettings.of(config, context).withReceiveMaximum(receiveMaximum(config));
         List<String> filters = config.strings("topics");
         if (filters.isEmpty()) {
             throw config.error("topics", "names no topic filter; give at least one, like [sensors/#].");
@@ -68,6 +79,24 @@ public final class MqttSource implements SourceConnector {
         int level = config.has("key-level") ? keyLevel(config) : -1;
         String field = config.string("key-field", null);
         return new Subscriber(settings, filters, level, field);
+    }
+
+    private static int receiveMaximum(Config config) {
+        if (!config.has("receive-maximum")) {
+            return DEFAULT_RECEIVE_MAXIMUM;
+        }
+        Object v = config.raw("receive-maximum");
+        if (!(v instanceof Number n) || n.doubleValue() != n.intValue() || n.intValue() < 1 || n.intValue() > 65_534) {
+            throw config.error("receive-maximum", "must be a number of messages from 1 to 65534, got " + v + ".");
+        }
+        Object version = config.has("version") ? config.raw("version") : "3.1.1";
+        if (!version.toString().startsWith("5")) {
+            throw config.error(
+                    "receive-maximum",
+                    "needs MQTT 5 (version: 5): over 3.1.1 the broker's own limit applies (max_inflight_messages in"
+                            + " Mosquitto).");
+        }
+        return n.intValue();
     }
 
     private static int keyLevel(Config config) {

@@ -12,15 +12,21 @@ import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import dev.sluice.broker.ConsumedEvent;
 import dev.sluice.broker.Consumer;
 import dev.sluice.broker.ConsumerConfig;
+import dev.sluice.broker.Event;
+import dev.sluice.broker.SendResult;
 import dev.sluice.broker.TopicPartition;
 import dev.sluice.broker.embedded.EmbeddedBroker;
 import dev.sluice.stream.Pipeline;
+import dev.sluice.stream.connector.Config;
+import dev.sluice.stream.connector.ConnectorContext;
+import dev.sluice.stream.connector.Source;
 import dev.sluice.stream.runtime.PipelineRun;
 import dev.sluice.stream.runtime.PipelineValidator;
 import dev.sluice.stream.runtime.RuntimeOptions;
 import dev.sluice.stream.spec.PipelineSpec;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -214,6 +221,77 @@ class MqttIT {
                 .allMatch(v -> v.contains("\"customer\":\"c2\"") || v.contains("\"customer\": \"c2\""));
     }
 
+    /**
+     * Over MQTT 5 the source asks the broker for its receive maximum of unacknowledged messages: with stores that
+     * never answer, Mosquitto sends all 100 messages, not the 20 it allows a client that asks for nothing.
+     */
+    @Test
+    void shouldLetTheBrokerSendUpToTheReceiveMaximumBeforeAcknowledgements() throws Exception {
+        String clientId = "sluice-window-" + System.nanoTime();
+        MqttSource connector = new MqttSource();
+        Map<String, Object> settings = Map.of(
+                "url",
+                URL,
+                "version",
+                5,
+                "client-id",
+                clientId,
+                "topics",
+                List.of(root + "/#"),
+                "receive-maximum",
+                100);
+        MqttSource.Subscriber source = (MqttSource.Subscriber) connector.create(
+                Config.check("source s", settings, connector.keys(), null),
+                new ConnectorContext("p", "s", "t", dir, Clock.systemUTC(), 0, null));
+        Set<String> arrived = ConcurrentHashMap.newKeySet();
+        Source.Publisher neverStores = new Source.Publisher() {
+            @Override
+            public CompletableFuture<List<SendResult>> publish(List<Event> events) {
+                events.forEach(e -> arrived.add(new String(e.value(), StandardCharsets.UTF_8)));
+                return new CompletableFuture<>();
+            }
+
+            @Override
+            public boolean isRunning() {
+                return true;
+            }
+        };
+        source.start(neverStores);
+        try {
+            device.connect();
+            await().atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(300))
+                    .until(() -> {
+                        device.publishWith()
+                                .topic(root + "/probe")
+                                .qos(MqttQos.AT_LEAST_ONCE)
+                                .payload("probe".getBytes(StandardCharsets.UTF_8))
+                                .send();
+                        return !arrived.isEmpty();
+                    });
+            int probes = arrived.size();
+            for (int i = 0; i < 100 - probes; i++) {
+                device.publishWith()
+                        .topic(root + "/d/reading")
+                        .qos(MqttQos.AT_LEAST_ONCE)
+                        .payload(("m" + i).getBytes(StandardCharsets.UTF_8))
+                        .send();
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> arrived.size() >= 100);
+            assertThat(arrived).hasSize(100);
+        } finally {
+            source.close();
+            Mqtt5BlockingClient session = MqttClient.builder()
+                    .useMqttVersion5()
+                    .identifier(clientId)
+                    .serverHost("127.0.0.1")
+                    .serverPort(1883)
+                    .buildBlocking();
+            session.connectWith().cleanStart(true).sessionExpiryInterval(0).send();
+            session.disconnect();
+        }
+    }
+
     @Test
     void shouldExplainBadSettings() {
         assertThatThrownBy(() -> validate(Map.of("url", "http://127.0.0.1:1883", "topics", List.of("a/#"))))
@@ -228,6 +306,11 @@ class MqttIT {
                 .hasMessageContaining("must be 3.1.1 or 5, got '4'");
         assertThatThrownBy(() -> validate(Map.of("url", URL, "topics", List.of("a"), "key-level", 1, "key-field", "d")))
                 .hasMessageContaining("cannot be set with key-level");
+        assertThatThrownBy(() -> validate(Map.of("url", URL, "topics", List.of("a"), "receive-maximum", 100)))
+                .hasMessageContaining("needs MQTT 5 (version: 5)");
+        assertThatThrownBy(() ->
+                        validate(Map.of("url", URL, "topics", List.of("a"), "version", 5, "receive-maximum", 65_535)))
+                .hasMessageContaining("must be a number of messages from 1 to 65534, got 65535");
     }
 
     private void validate(Map<String, Object> source) {
