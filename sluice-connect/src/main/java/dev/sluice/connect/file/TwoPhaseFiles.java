@@ -3,6 +3,8 @@ package dev.sluice.connect.file;
 import dev.sluice.broker.ConsumedEvent;
 import dev.sluice.broker.TopicPartition;
 import dev.sluice.connect.twophase.CommittedName;
+import dev.sluice.connect.twophase.StagingDirectory;
+import dev.sluice.log.io.FileTrees;
 import dev.sluice.log.io.Fsync;
 import dev.sluice.stream.StreamRecord;
 import dev.sluice.stream.connector.SinkException;
@@ -24,22 +26,28 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The file sink with {@code guarantee: exactly-once}: JSON lines files published in two phases, one file per input
- * partition and commit. Events are appended to {@code .in-progress/<sink>-<topic>-<partition>-<first>.jsonl}; at a
- * commit each file is forced to disk and moved to {@code .pending/<sink>-<topic>-<partition>-<first>-<last>.jsonl}
- * (first and last input offset in it), the runtime commits the input offsets, and the files are moved into the
- * directory. A reader of the directory never sees a partial file. On getting a partition, a pending file whose last
- * offset the group committed is published (the crash came after the commit), and every other file of the partition is
- * deleted (its events are read again). Used by one task's thread.
+ * partition and commit. Events are appended to {@code <sink>-<topic>-<partition>-<first>.jsonl} in the instance's own
+ * {@link StagingDirectory} under {@code .in-progress/}; at a commit each file is forced to disk and moved to
+ * {@code .pending/<sink>-<topic>-<partition>-<first>-<last>.jsonl} (first and last input offset in it), the runtime
+ * commits the input offsets, and the files are moved into the directory. A reader of the directory never sees a partial
+ * file. On getting a partition, the pending file of the last commit that went through is published (the crash came
+ * after the commit), and every other file of the partition is deleted (its events are read again); see
+ * {@link CommittedName#toPublish}. Used by one task's thread.
  */
 final class TwoPhaseFiles implements TransactionalSink {
     private static final String SUFFIX = ".jsonl";
+    private static final String STAGING = ".task-";
 
     private final Path dir;
     private final Path inProgress;
     private final Path pending;
+    /** This instance's own directory in {@link #inProgress}. */
+    private Path staging;
+
     private final String prefix;
     private final Map<TopicPartition, Part> open = new HashMap<>();
     private final List<Path> prepared = new ArrayList<>();
@@ -71,8 +79,8 @@ final class TwoPhaseFiles implements TransactionalSink {
 
     @Override
     public void open() throws IOException {
-        Files.createDirectories(inProgress);
         Files.createDirectories(pending);
+        staging = StagingDirectory.create(inProgress, STAGING);
     }
 
     @Override
@@ -91,7 +99,7 @@ final class TwoPhaseFiles implements TransactionalSink {
                 Part part = open.get(origin.topicPartition());
                 if (part == null) {
                     part = new Part(
-                            inProgress.resolve(
+                            staging.resolve(
                                     CommittedName.inProgress(prefix, origin.topicPartition(), origin.offset(), SUFFIX)),
                             origin.offset());
                     open.put(origin.topicPartition(), part);
@@ -106,7 +114,7 @@ final class TwoPhaseFiles implements TransactionalSink {
         } catch (IOException e) {
             // part of the batch may be in the files: writing it again would repeat it, so the task stops, and the
             // next start throws these files away and reads the events again from the last commit
-            throw new UncheckedIOException("cannot write to " + inProgress + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write to " + staging + ": " + e.getMessage(), e);
         }
     }
 
@@ -155,10 +163,11 @@ final class TwoPhaseFiles implements TransactionalSink {
         for (TopicPartition p : partitions) {
             Part stale = open.remove(p);
             if (stale != null) {
-                try { // closed unflushed and left: the next owner's file may have its name, and its recover deletes it
+                try { // this instance's own file: its events are read again by the partition's next owner
                     stale.channel.close();
+                    Files.deleteIfExists(stale.file);
                 } catch (IOException e) {
-                    // nothing of it is kept
+                    // it goes with the staging directory at close
                 }
             }
         }
@@ -171,22 +180,27 @@ final class TwoPhaseFiles implements TransactionalSink {
                 Part stale = open.remove(p);
                 if (stale != null) {
                     stale.out.close();
+                    Files.deleteIfExists(stale.file);
                 }
             }
+            Map<Path, CommittedName> ours = new HashMap<>();
             try (DirectoryStream<Path> files = Files.newDirectoryStream(pending, prefix + "*" + SUFFIX)) {
                 for (Path file : files) {
                     CommittedName name = CommittedName.parse(file.getFileName().toString(), prefix, SUFFIX, 2);
-                    if (name == null || !committed.containsKey(name.partition())) {
-                        continue; // another task's partition
-                    }
-                    Long offset = committed.get(name.partition());
-                    if (offset != null && offset > name.last()) {
-                        Files.move(file, dir.resolve(file.getFileName()), StandardCopyOption.ATOMIC_MOVE);
-                    } else {
-                        Files.delete(file);
+                    if (name != null && committed.containsKey(name.partition())) { // not another task's partition
+                        ours.put(file, name);
                     }
                 }
             }
+            Set<Path> publish = CommittedName.toPublish(ours, committed);
+            for (Path file : ours.keySet()) {
+                if (publish.contains(file)) {
+                    Files.move(file, dir.resolve(file.getFileName()), StandardCopyOption.ATOMIC_MOVE);
+                } else {
+                    Files.delete(file);
+                }
+            }
+            // files of an earlier version, which wrote straight into .in-progress/
             try (DirectoryStream<Path> files = Files.newDirectoryStream(inProgress, prefix + "*" + SUFFIX)) {
                 for (Path file : files) {
                     CommittedName name = CommittedName.parse(file.getFileName().toString(), prefix, SUFFIX, 1);
@@ -207,9 +221,16 @@ final class TwoPhaseFiles implements TransactionalSink {
             try {
                 part.out.close();
             } catch (IOException e) {
-                // an unpublished file: the next owner of its partition deletes it
+                // an unpublished file: it goes with the staging directory
             }
         }
         open.clear();
+        try {
+            if (staging != null) {
+                FileTrees.delete(staging);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // left for the next run to remove
+        }
     }
 }

@@ -3,6 +3,7 @@ package dev.sluice.connect.parquet;
 import dev.sluice.broker.ConsumedEvent;
 import dev.sluice.broker.TopicPartition;
 import dev.sluice.connect.twophase.CommittedName;
+import dev.sluice.connect.twophase.StagingDirectory;
 import dev.sluice.log.io.FileTrees;
 import dev.sluice.log.io.Fsync;
 import dev.sluice.stream.StreamRecord;
@@ -25,6 +26,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -188,21 +190,8 @@ final class ParquetFiles implements TransactionalSink {
 
     @Override
     public void open() throws IOException, SQLException {
-        Files.createDirectories(inProgress);
         Files.createDirectories(pending);
-        long pid = ProcessHandle.current().pid();
-        for (Path p : children(inProgress)) { // the buffers of a process that is gone: their events are read again
-            String name = p.getFileName().toString();
-            if (name.startsWith(BUFFERS) && !name.startsWith(BUFFERS + pid + "-") && !alive(name)) {
-                try {
-                    FileTrees.delete(p);
-                } catch (IOException | UncheckedIOException e) {
-                    // another task of the stage, opening at the same time, is deleting it too
-                }
-            }
-        }
-        buffersDir = Files.createDirectories(
-                inProgress.resolve(BUFFERS + pid + "-" + Long.toUnsignedString(new java.util.Random().nextLong(), 36)));
+        buffersDir = StagingDirectory.create(inProgress, BUFFERS);
 
         copier = new CopyThread("sluice-parquet-" + prefix + Integer.toHexString(System.identityHashCode(this)), dir);
     }
@@ -390,13 +379,16 @@ final class ParquetFiles implements TransactionalSink {
                     stale.drop();
                 }
             }
+            Map<Path, CommittedName> ours = new HashMap<>();
             for (Path p : children(pending)) {
                 CommittedName name = CommittedName.parse(p.getFileName().toString(), prefix, "", 2);
-                if (name == null || !committed.containsKey(name.partition())) {
-                    continue; // another task's partition
+                if (name != null && committed.containsKey(name.partition())) { // not another task's partition
+                    ours.put(p, name);
                 }
-                Long offset = committed.get(name.partition());
-                if (offset != null && offset > name.last()) {
+            }
+            Set<Path> publish = CommittedName.toPublish(ours, committed);
+            for (Path p : ours.keySet()) {
+                if (publish.contains(p)) {
                     publish(p);
                 } else {
                     FileTrees.delete(p);
@@ -433,19 +425,6 @@ final class ParquetFiles implements TransactionalSink {
             }
         } catch (IOException e) {
             // left for the next run to remove
-        }
-    }
-
-    /** Whether the process of a buffers directory ({@code .buffers-<pid>-<random>}) still runs. */
-    private static boolean alive(String buffersName) {
-        String rest = buffersName.substring(BUFFERS.length());
-        int dash = rest.indexOf('-');
-        try {
-            return ProcessHandle.of(Long.parseLong(dash < 0 ? rest : rest.substring(0, dash)))
-                    .map(ProcessHandle::isAlive)
-                    .orElse(false);
-        } catch (NumberFormatException e) {
-            return true; // not ours to remove
         }
     }
 

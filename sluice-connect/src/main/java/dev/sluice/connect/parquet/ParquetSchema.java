@@ -31,6 +31,9 @@ final class ParquetSchema {
     private final boolean dropExtraFields;
     private final TimePartitions time;
     private final String timeField;
+    /** The time partition columns, in order (held: {@link #line} asks for them on every event). */
+    private final List<String> timeColumns;
+
     private long lastDay = Long.MIN_VALUE;
     private String lastDate;
     private int version;
@@ -63,6 +66,11 @@ final class ParquetSchema {
         this.dropExtraFields = dropExtraFields;
         this.time = time;
         this.timeField = timeField;
+        this.timeColumns = switch (time) {
+            case NONE -> List.of();
+            case DAY -> List.of(DATE);
+            case HOUR -> List.of(DATE, HOUR);
+        };
     }
 
     /** The event columns, in order. */
@@ -82,11 +90,7 @@ final class ParquetSchema {
 
     /** The time partition columns (all strings), in order. */
     List<String> timeColumns() {
-        return switch (time) {
-            case NONE -> List.of();
-            case DAY -> List.of(DATE);
-            case HOUR -> List.of(DATE, HOUR);
-        };
+        return timeColumns;
     }
 
     /**
@@ -98,7 +102,7 @@ final class ParquetSchema {
      */
     void line(Map<String, Object> fields, long timestamp, LineBytes out) {
         refresh();
-        int times = timeColumns().size();
+        int times = timeColumns.size();
         out.clear();
         out.put((byte) '{');
         boolean first = true;
@@ -110,7 +114,7 @@ final class ParquetSchema {
             Integer at = positions.get(name);
             if (at == null) {
                 if (inferred && v != null) {
-                    if (times > 0 && timeColumns().contains(name)) {
+                    if (times > 0 && timeColumns.contains(name)) {
                         throw new StepException("field '" + name + "' has the name of a time partition column:"
                                 + " rename it in a step, or set 'time-partitions: none'");
                     }
@@ -140,7 +144,7 @@ final class ParquetSchema {
         if (times > 0) { // first in the row's order: columns added later go to its end
             int count = timeValues(timeField == null ? null : fields.get(timeField), timestamp, timeRow);
             for (int t = 0; t < count; t++) {
-                first = field(out, first, t, ColumnType.STRING, timeColumns().get(t), timeRow[t]);
+                first = field(out, first, t, ColumnType.STRING, timeColumns.get(t), timeRow[t]);
             }
         }
         out.putAscii("}\n");
