@@ -42,7 +42,7 @@ final class JsonLines {
             out.putAscii(b ? "true" : "false");
         } else if (v instanceof Double d) {
             if (Double.isFinite(d)) {
-                out.putAscii(d.toString());
+                out.putDouble(d);
             } else {
                 out.putQuoted(d.toString()); // NaN, Infinity: DuckDB casts the text
             }

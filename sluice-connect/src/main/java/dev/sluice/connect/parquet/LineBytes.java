@@ -88,6 +88,55 @@ final class LineBytes {
     }
 
     /** Appends text that is known to be ASCII (numbers as Java writes them, dates). */
+    /** Powers of ten that a double holds exactly, for {@link #putDouble}. */
+    private static final double[] POW10 = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000};
+
+    /**
+     * Writes a finite double as a JSON number that reads back as the same double. A value with up to six decimals
+     * (a price, a temperature) is written as that plain decimal without {@link Double#toString}, which is slow on Java
+     * 17: for the fewest decimals {@code k} with {@code round(d * 10^k) / 10^k == d}, the decimal {@code n / 10^k} reads
+     * back as {@code d}, because reading a decimal and dividing two exact doubles round the same real number the same
+     * way. Other values (more digits, very large or small, -0.0) are written as {@link Double#toString} writes them.
+     */
+    void putDouble(double d) {
+        if (d != 0) {
+            for (int k = 0; k < POW10.length; k++) {
+                double scaled = d * POW10[k];
+                if (Math.abs(scaled) >= 0x1p53) {
+                    break;
+                }
+                long n = Math.round(scaled);
+                if (n / POW10[k] == d) {
+                    putDecimal(n, k);
+                    return;
+                }
+            }
+        } else if (Double.doubleToRawLongBits(d) == 0) {
+            putAscii("0.0");
+            return;
+        }
+        putAscii(Double.toString(d));
+    }
+
+    /** Writes {@code n / 10^decimals} as a plain decimal ({@code .0} when it is whole). */
+    private void putDecimal(long n, int decimals) {
+        if (n < 0) {
+            put((byte) '-');
+            n = -n;
+        }
+        long unit = (long) POW10[decimals];
+        putLong(n / unit);
+        put((byte) '.');
+        if (decimals == 0) {
+            put((byte) '0');
+            return;
+        }
+        long fraction = n % unit;
+        for (long p = unit / 10; p > 0; p /= 10) {
+            put((byte) ('0' + fraction / p % 10));
+        }
+    }
+
     void putAscii(String s) {
         room(s.length());
         for (int i = 0; i < s.length(); i++) {

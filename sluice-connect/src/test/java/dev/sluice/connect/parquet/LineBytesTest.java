@@ -29,6 +29,49 @@ class LineBytesTest {
     }
 
     @Test
+    void shouldWriteDoublesThatReadBackAsTheSameDouble() {
+        Random random = new Random(5);
+        LineBytes line = new LineBytes();
+        for (int i = 0; i < 200_000; i++) {
+            double d = switch (i % 6) {
+                case 0 -> Math.round(random.nextDouble() * 1_000_000) / 100.0; // a price
+                case 1 -> Math.round(random.nextGaussian() * 1_000) / 10.0; // a temperature, negative too
+                case 2 -> random.nextGaussian() * Math.pow(10, random.nextInt(40) - 20);
+                case 3 -> Double.longBitsToDouble(random.nextLong()); // any finite double
+                case 4 -> (double) (random.nextLong() >> random.nextInt(64));
+                default -> random.nextInt(1_000_000) / Math.pow(10, random.nextInt(9));
+            };
+            if (!Double.isFinite(d)) {
+                continue;
+            }
+            line.clear();
+            line.putDouble(d);
+            String text = text(line);
+            assertThat(Double.doubleToRawLongBits(Double.parseDouble(text)))
+                    .as(text + " for " + d)
+                    .isEqualTo(Double.doubleToRawLongBits(d));
+            assertThat(Json.parseValue(text.getBytes(StandardCharsets.UTF_8)))
+                    .as(text)
+                    .isInstanceOf(Number.class);
+        }
+        for (double d : new double[] {0.0, -0.0, 21.5, -0.25, 1e-7, 123456789.123, 9007199254740993.0, 3.0}) {
+            line.clear();
+            line.putDouble(d);
+            assertThat(Double.doubleToRawLongBits(Double.parseDouble(text(line))))
+                    .isEqualTo(Double.doubleToRawLongBits(d));
+        }
+        line.clear();
+        line.putDouble(21.5);
+        assertThat(text(line)).isEqualTo("21.5");
+        line.clear();
+        line.putDouble(-0.05);
+        assertThat(text(line)).isEqualTo("-0.05");
+        line.clear();
+        line.putDouble(3.0);
+        assertThat(text(line)).isEqualTo("3.0");
+    }
+
+    @Test
     void shouldQuoteStringsThatReadBackAsTheyWere() {
         LineBytes line = new LineBytes();
         for (String s : new String[] {
