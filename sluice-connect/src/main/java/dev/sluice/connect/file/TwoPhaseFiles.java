@@ -26,7 +26,6 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The file sink with {@code guarantee: exactly-once}: JSON lines files published in two phases, one file per input
@@ -34,9 +33,9 @@ import java.util.Set;
  * {@link StagingDirectory} under {@code .in-progress/}; at a commit each file is forced to disk and moved to
  * {@code .pending/<sink>-<topic>-<partition>-<first>-<last>.jsonl} (first and last input offset in it), the runtime
  * commits the input offsets, and the files are moved into the directory. A reader of the directory never sees a partial
- * file. On getting a partition, the pending file of the last commit that went through is published (the crash came
- * after the commit), and every other file of the partition is deleted (its events are read again); see
- * {@link CommittedName#toPublish}. Used by one task's thread.
+ * file. On getting a partition, a pending file whose last offset the group committed is published (the crash came
+ * after the commit), and every other file of the partition is deleted (its events are read again). Used by one task's
+ * thread.
  */
 final class TwoPhaseFiles implements TransactionalSink {
     private static final String SUFFIX = ".jsonl";
@@ -183,21 +182,17 @@ final class TwoPhaseFiles implements TransactionalSink {
                     Files.deleteIfExists(stale.file);
                 }
             }
-            Map<Path, CommittedName> ours = new HashMap<>();
             try (DirectoryStream<Path> files = Files.newDirectoryStream(pending, prefix + "*" + SUFFIX)) {
                 for (Path file : files) {
                     CommittedName name = CommittedName.parse(file.getFileName().toString(), prefix, SUFFIX, 2);
-                    if (name != null && committed.containsKey(name.partition())) { // not another task's partition
-                        ours.put(file, name);
+                    if (name == null || !committed.containsKey(name.partition())) {
+                        continue; // another task's partition
                     }
-                }
-            }
-            Set<Path> publish = CommittedName.toPublish(ours, committed);
-            for (Path file : ours.keySet()) {
-                if (publish.contains(file)) {
-                    Files.move(file, dir.resolve(file.getFileName()), StandardCopyOption.ATOMIC_MOVE);
-                } else {
-                    Files.delete(file);
+                    if (name.committedBy(committed.get(name.partition()))) {
+                        Files.move(file, dir.resolve(file.getFileName()), StandardCopyOption.ATOMIC_MOVE);
+                    } else {
+                        Files.delete(file);
+                    }
                 }
             }
             // files of an earlier version, which wrote straight into .in-progress/

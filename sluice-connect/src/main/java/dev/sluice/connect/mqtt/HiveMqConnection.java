@@ -3,6 +3,8 @@ package dev.sluice.connect.mqtt;
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttClientBuilderBase;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedContext;
+import com.hivemq.client.mqtt.lifecycle.MqttDisconnectSource;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -45,10 +47,33 @@ abstract class HiveMqConnection implements MqttConnection {
         if (settings.tls()) {
             b = b.sslWithDefaultConfig();
         }
+        b = b.addDisconnectedListener(HiveMqConnection::logLostConnection);
         if (!filters.isEmpty()) {
             b = b.addConnectedListener(c -> subscribeAll());
         }
         return b;
+    }
+
+    /**
+     * Logs a connection that was up and is lost (once, not every failed reconnect; not a disconnect asked for), with
+     * what to do when the cause is the broker sending more than the receive maximum.
+     */
+    private static void logLostConnection(MqttClientDisconnectedContext context) {
+        if (context.getSource() == MqttDisconnectSource.USER
+                || context.getReconnector().getAttempts() > 0) {
+            return;
+        }
+        String cause = context.getCause().getMessage();
+        String hint = cause != null && cause.contains("receive maximum")
+                ? " (the broker sent more unacknowledged messages than the source's receive-maximum allows: raise"
+                        + " receive-maximum, as every reconnect gets them all again)"
+                : "";
+        System.getLogger("dev.sluice.connect.mqtt")
+                .log(
+                        System.Logger.Level.WARNING,
+                        "MQTT connection to " + context.getClientConfig().getServerHost() + ":"
+                                + context.getClientConfig().getServerPort() + " lost: " + cause + hint
+                                + "; reconnecting");
     }
 
     /** Subscribes to {@link #filters} (on every connect). */

@@ -59,7 +59,8 @@ public final class MqttSource implements SourceConnector {
 
     @Override
     public Source create(Config config, ConnectorContext context) {
-        MqttSettings settings = MqttSettings.of(config, context).withReceiveMaximum(receiveMaximum(config));
+        MqttSettings base = MqttSettings.of(config, context);
+        MqttSettings settings = base.withReceiveMaximum(receiveMaximum(config, base.version()));
         List<String> filters = config.strings("topics");
         if (filters.isEmpty()) {
             throw config.error("topics", "names no topic filter; give at least one, like [sensors/#].");
@@ -81,16 +82,21 @@ public final class MqttSource implements SourceConnector {
         return new Subscriber(settings, filters, level, field);
     }
 
-    private static int receiveMaximum(Config config) {
+    private static int receiveMaximum(Config config, int version) {
         if (!config.has("receive-maximum")) {
-            return DEFAULT_RECEIVE_MAXIMUM;
+            return version == 5 ? DEFAULT_RECEIVE_MAXIMUM : MqttSettings.BROKER_LIMIT;
         }
         Object v = config.raw("receive-maximum");
-        if (!(v instanceof Number n) || n.doubleValue() != n.intValue() || n.intValue() < 1 || n.intValue() > 65_534) {
-            throw config.error("receive-maximum", "must be a number of messages from 1 to 65534, got " + v + ".");
+        if (!(v instanceof Number n)
+                || n.doubleValue() != n.intValue()
+                || n.intValue() < 1
+                || n.intValue() > MqttSettings.BROKER_LIMIT) {
+            throw config.error(
+                    "receive-maximum",
+                    "must be a number of messages from 1 to 65535 (65535 leaves it to the broker: 20 in Mosquitto),"
+                            + " got " + v + ".");
         }
-        Object version = config.has("version") ? config.raw("version") : "3.1.1";
-        if (!version.toString().startsWith("5")) {
+        if (version != 5) {
             throw config.error(
                     "receive-maximum",
                     "needs MQTT 5 (version: 5): over 3.1.1 the broker's own limit applies (max_inflight_messages in"

@@ -26,7 +26,6 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -34,7 +33,7 @@ import java.util.stream.Stream;
  * of the task has a buffer of JSON lines that its events' checked rows are appended to (straight from the raw JSON by
  * {@link RawRows} when it can, else through {@link ParquetSchema#line}); when the buffer holds {@code roll-size} bytes of
  * events, or at a commit, DuckDB reads it on the {@link CopyThread} while the task goes on, and copies it to Parquet
- * files ending in {@value #STAGED} under {@code .in-progress/.buffers-<pid>-<random>/<sink>-<topic>-<partition>-<first>/} (split into
+ * files ending in {@value #STAGED} under {@code .in-progress/.buffers-<host>-<pid>-<random>/<sink>-<topic>-<partition>-<first>/} (split into
  * {@code date=/hour=/field=} directories). At a commit the copies are awaited, the files are forced to disk and the directory moves to {@code .pending/...-<first>-<last>}; once the input
  * offsets are committed, each file moves to its place under the sink's directory as
  * {@code <sink>-<topic>-<partition>-<first>-<last>-<n>.parquet}. A reader never sees a partial file. On getting a
@@ -49,7 +48,7 @@ final class ParquetFiles implements TransactionalSink {
     private static final String STAGED = ".parquet-staged";
     /** How a buffer's JSON lines file ends. */
     private static final String BUFFER = ".buffer.jsonl";
-    /** The directory of one sink instance's buffers, {@code .buffers-<pid>-<random>}: tasks never share a buffer. */
+    /** The directory of one sink instance's buffers, {@code .buffers-<host>-<pid>-<random>} (a {@link StagingDirectory}): tasks never share a buffer. */
     private static final String BUFFERS = ".buffers-";
 
     private final Path dir;
@@ -375,20 +374,17 @@ final class ParquetFiles implements TransactionalSink {
             copier.settle(committed.keySet()); // it may be writing into a directory deleted below
             for (TopicPartition p : committed.keySet()) {
                 Buffer stale = buffers.remove(p);
-                if (stale != null) {
+                if (stale != null) { // its copied files too: a new buffer from the same offset has the same directory
                     stale.drop();
+                    FileTrees.delete(stale.out);
                 }
             }
-            Map<Path, CommittedName> ours = new HashMap<>();
             for (Path p : children(pending)) {
                 CommittedName name = CommittedName.parse(p.getFileName().toString(), prefix, "", 2);
-                if (name != null && committed.containsKey(name.partition())) { // not another task's partition
-                    ours.put(p, name);
+                if (name == null || !committed.containsKey(name.partition())) {
+                    continue; // another task's partition
                 }
-            }
-            Set<Path> publish = CommittedName.toPublish(ours, committed);
-            for (Path p : ours.keySet()) {
-                if (publish.contains(p)) {
+                if (name.committedBy(committed.get(name.partition()))) {
                     publish(p);
                 } else {
                     FileTrees.delete(p);
@@ -423,7 +419,7 @@ final class ParquetFiles implements TransactionalSink {
             if (buffersDir != null) {
                 FileTrees.delete(buffersDir);
             }
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException e) {
             // left for the next run to remove
         }
     }

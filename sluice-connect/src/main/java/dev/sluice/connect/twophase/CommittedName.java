@@ -2,10 +2,6 @@ package dev.sluice.connect.twophase;
 
 import dev.sluice.broker.TopicPartition;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * What the name of a two-phase sink's file or directory tells: the input partition it holds events of, and the last
@@ -37,28 +33,13 @@ public record CommittedName(TopicPartition partition, long last) {
     }
 
     /**
-     * Which of the prepared outputs found at a restart to publish: for each input partition in {@code committed}, the
-     * one with the greatest last offset among those the committed offset covers, the output of the last commit that
-     * went through (it was prepared, committed, and not yet published). Every other one of these partitions is to be
-     * deleted: one not covered was prepared for a commit that failed, and one covered but older was prepared by a task
-     * that had lost the partition without knowing yet, after the next owner had recovered it (its commit failed, and
-     * the next owner published the same events in a later output of its own).
+     * Whether the group's committed offset covers this prepared output: it was prepared and then committed (and the
+     * crash came before it was published), so it is published; otherwise its events are read again.
      *
-     * @param prepared each output's path and parsed name
-     * @return the paths to publish
+     * @param committed the partition's committed offset, null for none
      */
-    public static <P> Set<P> toPublish(Map<P, CommittedName> prepared, Map<TopicPartition, Long> committed) {
-        Map<TopicPartition, Map.Entry<P, CommittedName>> latest = new HashMap<>();
-        for (Map.Entry<P, CommittedName> e : prepared.entrySet()) {
-            TopicPartition p = e.getValue().partition();
-            Long offset = committed.get(p);
-            if (offset != null && offset > e.getValue().last()) {
-                latest.merge(p, e, (a, b) -> a.getValue().last() >= b.getValue().last() ? a : b);
-            }
-        }
-        Set<P> out = new HashSet<>();
-        latest.values().forEach(e -> out.add(e.getKey()));
-        return out;
+    public boolean committedBy(Long committed) {
+        return committed != null && committed > last;
     }
 
     /** The name of a partition's output from {@code first} (in progress). */
