@@ -3,6 +3,7 @@ package dev.sluice.connect.file;
 import dev.sluice.broker.ConsumedEvent;
 import dev.sluice.broker.TopicPartition;
 import dev.sluice.connect.twophase.CommittedName;
+import dev.sluice.connect.twophase.PendingOutputs;
 import dev.sluice.connect.twophase.StagingDirectory;
 import dev.sluice.log.io.FileTrees;
 import dev.sluice.log.io.Fsync;
@@ -31,10 +32,11 @@ import java.util.Map;
  * The file sink with {@code guarantee: exactly-once}: JSON lines files published in two phases, one file per input
  * partition and commit. Events are appended to {@code <sink>-<topic>-<partition>-<first>.jsonl} in the instance's own
  * {@link StagingDirectory} under {@code .in-progress/}; at a commit each file is forced to disk and moved to
- * {@code .pending/<sink>-<topic>-<partition>-<first>-<last>.jsonl} (first and last input offset in it), the runtime
+ * {@code .pending/<owner>/<sink>-<topic>-<partition>-<first>-<last>.jsonl} (first and last input offset in it; see
+ * {@link PendingOutputs}), the runtime
  * commits the input offsets, and the files are moved into the directory. A reader of the directory never sees a partial
- * file. On getting a partition, a pending file whose last offset the group committed is published (the crash came
- * after the commit), and every other file of the partition is deleted (its events are read again). Used by one task's
+ * file. On getting a partition, a pending file of its last owner whose last offset the group committed is published
+ * (the crash came after the commit), and every other file of the partition is deleted (its events are read again). Used by one task's
  * thread.
  */
 final class TwoPhaseFiles implements TransactionalSink {
@@ -46,6 +48,8 @@ final class TwoPhaseFiles implements TransactionalSink {
     private final Path pending;
     /** This instance's own directory in {@link #inProgress}. */
     private Path staging;
+
+    private PendingOutputs outputs;
 
     private final String prefix;
     private final Map<TopicPartition, Part> open = new HashMap<>();
@@ -80,6 +84,7 @@ final class TwoPhaseFiles implements TransactionalSink {
     public void open() throws IOException {
         Files.createDirectories(pending);
         staging = StagingDirectory.create(inProgress, STAGING);
+        outputs = new PendingOutputs(pending, prefix, SUFFIX, staging, STAGING);
     }
 
     @Override
@@ -126,13 +131,12 @@ final class TwoPhaseFiles implements TransactionalSink {
                 part.out.flush();
                 part.channel.force(true);
                 part.out.close();
-                Path target =
-                        pending.resolve(CommittedName.prepared(prefix, e.getKey(), part.first, part.last, SUFFIX));
+                Path target = outputs.target(e.getKey(), part.first, part.last);
                 Files.move(part.file, target, StandardCopyOption.ATOMIC_MOVE);
                 prepared.add(target);
                 it.remove();
             }
-            Fsync.directory(pending);
+            outputs.sync();
         } catch (IOException e) {
             throw SinkException.retriable("cannot prepare files in " + pending + ": " + e.getMessage(), e);
         }
@@ -182,19 +186,10 @@ final class TwoPhaseFiles implements TransactionalSink {
                     Files.deleteIfExists(stale.file);
                 }
             }
-            try (DirectoryStream<Path> files = Files.newDirectoryStream(pending, prefix + "*" + SUFFIX)) {
-                for (Path file : files) {
-                    CommittedName name = CommittedName.parse(file.getFileName().toString(), prefix, SUFFIX, 2);
-                    if (name == null || !committed.containsKey(name.partition())) {
-                        continue; // another task's partition
-                    }
-                    if (name.committedBy(committed.get(name.partition()))) {
-                        Files.move(file, dir.resolve(file.getFileName()), StandardCopyOption.ATOMIC_MOVE);
-                    } else {
-                        Files.delete(file);
-                    }
-                }
-            }
+            outputs.recover(
+                    committed,
+                    file -> Files.move(file, dir.resolve(file.getFileName()), StandardCopyOption.ATOMIC_MOVE),
+                    Files::delete);
             // files of an earlier version, which wrote straight into .in-progress/
             try (DirectoryStream<Path> files = Files.newDirectoryStream(inProgress, prefix + "*" + SUFFIX)) {
                 for (Path file : files) {

@@ -3,6 +3,7 @@ package dev.sluice.connect.parquet;
 import dev.sluice.broker.ConsumedEvent;
 import dev.sluice.broker.TopicPartition;
 import dev.sluice.connect.twophase.CommittedName;
+import dev.sluice.connect.twophase.PendingOutputs;
 import dev.sluice.connect.twophase.StagingDirectory;
 import dev.sluice.log.io.FileTrees;
 import dev.sluice.log.io.Fsync;
@@ -34,7 +35,7 @@ import java.util.stream.Stream;
  * {@link RawRows} when it can, else through {@link ParquetSchema#line}); when the buffer holds {@code roll-size} bytes of
  * events, or at a commit, DuckDB reads it on the {@link CopyThread} while the task goes on, and copies it to Parquet
  * files ending in {@value #STAGED} under {@code .in-progress/.buffers-<host>-<pid>-<random>/<sink>-<topic>-<partition>-<first>/} (split into
- * {@code date=/hour=/field=} directories). At a commit the copies are awaited, the files are forced to disk and the directory moves to {@code .pending/...-<first>-<last>}; once the input
+ * {@code date=/hour=/field=} directories). At a commit the copies are awaited, the files are forced to disk and the directory moves to {@code .pending/<owner>/...-<first>-<last>} ({@link PendingOutputs}); once the input
  * offsets are committed, each file moves to its place under the sink's directory as
  * {@code <sink>-<topic>-<partition>-<first>-<last>-<n>.parquet}. A reader never sees a partial file. On getting a
  * partition, a pending directory whose last offset the group committed is published, and every other one of the
@@ -66,6 +67,7 @@ final class ParquetFiles implements TransactionalSink {
     private final List<Path> prepared = new ArrayList<>();
     private CopyThread copier;
     private Path buffersDir;
+    private PendingOutputs outputs;
 
     /**
      * One input partition's events since the last commit, as JSON lines in a file under {@code .in-progress} (keys
@@ -191,6 +193,7 @@ final class ParquetFiles implements TransactionalSink {
     public void open() throws IOException, SQLException {
         Files.createDirectories(pending);
         buffersDir = StagingDirectory.create(inProgress, BUFFERS);
+        outputs = new PendingOutputs(pending, prefix, "", buffersDir, BUFFERS);
 
         copier = new CopyThread("sluice-parquet-" + prefix + Integer.toHexString(System.identityHashCode(this)), dir);
     }
@@ -296,11 +299,11 @@ final class ParquetFiles implements TransactionalSink {
                         Fsync.file(f);
                     }
                 }
-                Path target = pending.resolve(CommittedName.prepared(prefix, e.getKey(), b.first, b.last, ""));
+                Path target = outputs.target(e.getKey(), b.first, b.last);
                 Files.move(b.out, target, StandardCopyOption.ATOMIC_MOVE);
                 prepared.add(target);
             }
-            Fsync.directory(pending);
+            outputs.sync();
         } catch (IOException e) {
             throw SinkException.retriable("cannot prepare Parquet files in " + pending + ": " + e.getMessage(), e);
         }
@@ -379,17 +382,7 @@ final class ParquetFiles implements TransactionalSink {
                     FileTrees.delete(stale.out);
                 }
             }
-            for (Path p : children(pending)) {
-                CommittedName name = CommittedName.parse(p.getFileName().toString(), prefix, "", 2);
-                if (name == null || !committed.containsKey(name.partition())) {
-                    continue; // another task's partition
-                }
-                if (name.committedBy(committed.get(name.partition()))) {
-                    publish(p);
-                } else {
-                    FileTrees.delete(p);
-                }
-            }
+            outputs.recover(committed, this::publish, FileTrees::delete);
             for (Path p : children(inProgress)) { // files being written by an earlier owner
                 CommittedName name = CommittedName.parse(p.getFileName().toString(), prefix, "", 1);
                 if (name != null && committed.containsKey(name.partition())) {

@@ -36,13 +36,9 @@ public final class StagingDirectory {
         long pid = ProcessHandle.current().pid();
         try (DirectoryStream<Path> children = Files.newDirectoryStream(inProgress, kind + HOST + "-*")) {
             for (Path p : children) {
-                if (MADE.contains(p)) {
-                    continue;
-                }
-                String rest = p.getFileName().toString().substring(kind.length() + HOST.length() + 1);
                 // one with this process's pid that it did not make was left by an earlier process with the same pid
                 // (as a container's restarted process often has)
-                if (rest.startsWith(pid + "-") || !alive(rest)) {
+                if (abandoned(p.getFileName().toString(), kind)) {
                     try {
                         FileTrees.delete(p);
                     } catch (IOException | UncheckedIOException e) {
@@ -55,6 +51,21 @@ public final class StagingDirectory {
                 inProgress.resolve(kind + HOST + "-" + pid + "-" + Long.toUnsignedString(new Random().nextLong(), 36)));
         MADE.add(made);
         return made;
+    }
+
+    /**
+     * Whether a directory that {@link #create} named (its file name, {@code <kind><host>-<pid>-<random>}) belongs to a
+     * process of this host that is gone: one of another host, or of a process that runs, is not.
+     */
+    public static boolean abandoned(String name, String kind) {
+        if (!name.startsWith(kind + HOST + "-")) {
+            return false;
+        }
+        String rest = name.substring(kind.length() + HOST.length() + 1);
+        long pid = ProcessHandle.current().pid();
+        return rest.startsWith(pid + "-")
+                ? MADE.stream().noneMatch(p -> p.getFileName().toString().equals(name))
+                : !alive(rest);
     }
 
     /** Whether the process named by {@code <pid>-<random>} still runs on this host. */

@@ -116,6 +116,35 @@ class TwoPhaseFilesTest {
         }
     }
 
+    /**
+     * A task that lost P1 without knowing yet prepares its file after the next owner recovered P1; its commit fails.
+     * The next owner's later commits cover its offsets, and still a restart does not publish it: the next owner did.
+     */
+    @Test
+    void shouldNotPublishWhatATaskPreparedAfterLosingThePartition() throws Exception {
+        try (TwoPhaseFiles lost = new TwoPhaseFiles(dir, "lake");
+                TwoPhaseFiles next = new TwoPhaseFiles(dir, "lake")) {
+            lost.open();
+            next.open();
+            lost.recover(Map.of(P1, 3L));
+            lost.write(List.of(event(P1, 3), event(P1, 4)));
+            next.recover(Map.of(P1, 3L)); // the group gave P1 to another task while this one was busy
+            next.write(List.of(event(P1, 3))); // the same first offset, so the same name, as the lost task's file
+            lost.prepare(); // moves its own file, not the next owner's; and its commit fails
+            next.write(List.of(event(P1, 4), event(P1, 5)));
+            next.prepare();
+            next.publish(); // committed 6
+        }
+        try (TwoPhaseFiles restarted = new TwoPhaseFiles(dir, "lake")) {
+            restarted.open();
+            restarted.recover(Map.of(P1, 6L));
+            assertThat(published()).containsExactly("lake-orders-1-3-5.jsonl");
+            assertThat(Files.readAllLines(dir.resolve("lake-orders-1-3-5.jsonl")))
+                    .containsExactly("{\"offset\":3}", "{\"offset\":4}", "{\"offset\":5}");
+            assertThat(hidden()).isEmpty();
+        }
+    }
+
     @Test
     void shouldLeaveOtherTasksPartitionsAlone() throws Exception {
         try (TwoPhaseFiles other = new TwoPhaseFiles(dir, "lake")) {
@@ -168,7 +197,9 @@ class TwoPhaseFilesTest {
         List<String> out = new ArrayList<>();
         for (String sub : List.of(".in-progress", ".pending")) { // files of the tasks' staging directories too
             try (Stream<Path> files = Files.walk(dir.resolve(sub))) {
-                files.filter(Files::isRegularFile).forEach(f -> out.add(sub + "/" + f.getFileName()));
+                files.filter(Files::isRegularFile) // the tasks' own directories are left out of the names
+                        .filter(f -> !f.getFileName().toString().startsWith(".fence-"))
+                        .forEach(f -> out.add(sub + "/" + f.getFileName()));
             }
         }
         return out;

@@ -170,6 +170,34 @@ class ParquetFilesTest {
         }
     }
 
+    /**
+     * A task that lost P1 without knowing yet prepares after the next owner recovered P1 (its commit fails); once the
+     * next owner's commits cover its offsets, a restart still publishes the next owner's files only.
+     */
+    @Test
+    void shouldNotPublishWhatATaskPreparedAfterLosingThePartition() throws Exception {
+        try (TransactionalSink lost = sink(Map.of());
+                TransactionalSink next = sink(Map.of())) {
+            lost.open();
+            next.open();
+            lost.recover(Map.of(P1, 3L));
+            lost.write(List.of(event(P1, 3, "{\"n\":3}"), event(P1, 4, "{\"n\":4}")));
+            next.recover(Map.of(P1, 3L));
+            next.write(List.of(event(P1, 3, "{\"n\":3}")));
+            lost.prepare();
+            next.write(List.of(event(P1, 4, "{\"n\":4}"), event(P1, 5, "{\"n\":5}")));
+            next.prepare();
+            next.publish(); // committed 6
+        }
+        try (TransactionalSink restarted = sink(Map.of())) {
+            restarted.open();
+            restarted.recover(Map.of(P1, 6L));
+            assertThat(query("SELECT count(*) || ' ' || sum(n) FROM '" + dir + "/**/*.parquet'"))
+                    .isEqualTo("3 12");
+            assertThat(hidden()).isEmpty();
+        }
+    }
+
     @Test
     void shouldLeaveOtherTasksPartitionsAlone() throws Exception {
         try (TransactionalSink other = sink(Map.of())) {
@@ -359,7 +387,9 @@ class ParquetFilesTest {
                 files.filter(f -> !f.equals(dir.resolve(sub)))
                         .filter(f -> !(Files.isDirectory(f)
                                 && f.getFileName().toString().startsWith(".buffers-")))
-                        .forEach(f -> out.add(dir.relativize(f).toString()));
+                        .filter(f -> !f.getFileName().toString().startsWith(".fence-"))
+                        .forEach(f -> out.add(sub + "/"
+                                + dir.resolve(sub).relativize(f).toString().replaceFirst("^\\.buffers-[^/]*/", "")));
             }
         }
         return out;

@@ -1,0 +1,162 @@
+package dev.sluice.connect.twophase;
+
+import dev.sluice.broker.TopicPartition;
+import dev.sluice.log.io.FileTrees;
+import dev.sluice.log.io.Fsync;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The prepared outputs of a two-phase sink and the decision, when a task gets a partition, on which of them to
+ * publish. Each sink instance prepares into a directory of its own, {@code .pending/<owner>/} (its owner id is the name
+ * of its {@link StagingDirectory}), outputs named {@code <prefix><topic>-<partition>-<first>-<last><suffix>}. A task
+ * that gets a partition publishes the outputs of it that the committed offset covers <em>and that its last owner
+ * prepared</em>, deletes every other one, and becomes its owner: the fence {@code .pending/.fence-<prefix><topic>-
+ * <partition>} holds its id. So an output prepared by a task that had lost the partition without knowing yet (its
+ * commit failed, and the next owner read the same events again) is never published, even once the next owner's
+ * commits cover its offsets; and every output of the owner's own commits is, also two of one partition when a refused
+ * commit left one for the next. Without a fence (a partition no task of this version recovered yet) every covered
+ * output is published, as are outputs without an owner directory, of an earlier version.
+ */
+public final class PendingOutputs {
+    private static final String FENCE = ".fence-";
+
+    private final Path pending;
+    private final String prefix;
+    private final String suffix;
+    private final String ownerKind;
+    private final String owner;
+    private final Path mine;
+
+    /** What is done to an output: published or deleted. */
+    @FunctionalInterface
+    public interface Action {
+        void apply(Path output) throws IOException;
+    }
+
+    /**
+     * @param staging this instance's staging directory, made by {@link StagingDirectory#create} with {@code kind}
+     */
+    public PendingOutputs(Path pending, String prefix, String suffix, Path staging, String kind) {
+        this.pending = pending;
+        this.prefix = prefix;
+        this.suffix = suffix;
+        this.ownerKind = kind;
+        this.owner = staging.getFileName().toString();
+        this.mine = pending.resolve(owner);
+    }
+
+    /** Where this instance prepares the output of {@code p} from {@code first} to {@code last}. */
+    public Path target(TopicPartition p, long first, long last) throws IOException {
+        Files.createDirectories(mine);
+        return mine.resolve(CommittedName.prepared(prefix, p, first, last, suffix));
+    }
+
+    /** Forces the names of this instance's prepared outputs to disk. */
+    public void sync() throws IOException {
+        if (Files.isDirectory(mine)) {
+            Fsync.directory(mine);
+        }
+    }
+
+    /**
+     * For each partition in {@code committed} (with its committed offset, or null): publishes the outputs of its last
+     * owner that the offset covers, deletes every other output of it, and makes this instance its owner. Outputs of
+     * other partitions are left alone.
+     */
+    public void recover(Map<TopicPartition, Long> committed, Action publish, Action delete) throws IOException {
+        Files.createDirectories(pending);
+        Map<TopicPartition, String> owners = new HashMap<>();
+        for (TopicPartition p : committed.keySet()) {
+            owners.put(p, readFence(p));
+        }
+        try (DirectoryStream<Path> children = Files.newDirectoryStream(pending)) {
+            for (Path child : children) {
+                String name = child.getFileName().toString();
+                if (name.startsWith(FENCE)) {
+                    continue;
+                }
+                if (name.startsWith(prefix)) { // an earlier version's output, owned by no one
+                    decide(child, null, committed, owners, publish, delete);
+                } else if (name.startsWith(ownerKind) && Files.isDirectory(child)) {
+                    try (DirectoryStream<Path> outputs = Files.newDirectoryStream(child, prefix + "*")) {
+                        for (Path output : outputs) {
+                            decide(output, name, committed, owners, publish, delete);
+                        }
+                    }
+                    if (!child.equals(mine) && StagingDirectory.abandoned(name, ownerKind)) {
+                        deleteIfEmpty(child);
+                    }
+                }
+            }
+        }
+        for (TopicPartition p : committed.keySet()) {
+            writeFence(p);
+        }
+        Fsync.directory(pending);
+    }
+
+    private void decide(
+            Path output,
+            String outputOwner,
+            Map<TopicPartition, Long> committed,
+            Map<TopicPartition, String> owners,
+            Action publish,
+            Action delete)
+            throws IOException {
+        CommittedName name = CommittedName.parse(output.getFileName().toString(), prefix, suffix, 2);
+        if (name == null || !committed.containsKey(name.partition())) {
+            return; // another task's partition
+        }
+        String fenced = owners.get(name.partition());
+        // no fence: the partition's first owner since this version, or since the partition was made
+        boolean ownersOutput = fenced == null || fenced.equals(outputOwner);
+        if (ownersOutput && name.committedBy(committed.get(name.partition()))) {
+            publish.apply(output);
+        } else {
+            delete.apply(output);
+        }
+    }
+
+    private Path fence(TopicPartition p) {
+        return pending.resolve(FENCE + prefix + p.topic() + "-" + p.partition());
+    }
+
+    private String readFence(TopicPartition p) throws IOException {
+        try {
+            return Files.readString(fence(p), StandardCharsets.UTF_8).trim();
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+    }
+
+    private void writeFence(TopicPartition p) throws IOException {
+        Path fence = fence(p);
+        Path temporary = fence.resolveSibling(fence.getFileName() + "." + owner + ".tmp");
+        Files.writeString(temporary, owner, StandardCharsets.UTF_8);
+        Fsync.file(temporary);
+        Files.move(temporary, fence, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static void deleteIfEmpty(Path dir) {
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+            if (s.iterator().hasNext()) {
+                return;
+            }
+        } catch (IOException e) {
+            return;
+        }
+        try {
+            FileTrees.delete(dir);
+        } catch (IOException | RuntimeException e) {
+            // another task removes it, or it is in use again
+        }
+    }
+}
