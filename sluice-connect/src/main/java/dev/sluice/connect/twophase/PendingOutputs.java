@@ -1,13 +1,13 @@
 package dev.sluice.connect.twophase;
 
 import dev.sluice.broker.TopicPartition;
-import dev.sluice.log.io.FileTrees;
 import dev.sluice.log.io.Fsync;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
@@ -23,7 +23,8 @@ import java.util.Map;
  * commit failed, and the next owner read the same events again) is never published, even once the next owner's
  * commits cover its offsets; and every output of the owner's own commits is, also two of one partition when a refused
  * commit left one for the next. Without a fence (a partition no task of this version recovered yet) every covered
- * output is published, as are outputs without an owner directory, of an earlier version.
+ * output is published, as are outputs without an owner directory, of an earlier version, fence or not. A recovery that
+ * finds a fence changed by another task since it began fails before it decides on more outputs or writes the fence.
  */
 public final class PendingOutputs {
     private static final String FENCE = ".fence-";
@@ -55,7 +56,10 @@ public final class PendingOutputs {
 
     /** Where this instance prepares the output of {@code p} from {@code first} to {@code last}. */
     public Path target(TopicPartition p, long first, long last) throws IOException {
-        Files.createDirectories(mine);
+        if (!Files.isDirectory(mine)) {
+            Files.createDirectories(mine);
+            Fsync.directory(pending); // the directory's name too must outlive a power cut
+        }
         return mine.resolve(CommittedName.prepared(prefix, p, first, last, suffix));
     }
 
@@ -83,24 +87,43 @@ public final class PendingOutputs {
                 if (name.startsWith(FENCE)) {
                     continue;
                 }
-                if (name.startsWith(prefix)) { // an earlier version's output, owned by no one
-                    decide(child, null, committed, owners, publish, delete);
-                } else if (name.startsWith(ownerKind) && Files.isDirectory(child)) {
+                if (name.startsWith(prefix)) { // an earlier version's output, owned by no one: the earlier rule
+                    decide(child, null, committed, null, publish, delete);
+                } else if (name.startsWith(ownerKind)) {
                     try (DirectoryStream<Path> outputs = Files.newDirectoryStream(child, prefix + "*")) {
                         for (Path output : outputs) {
                             decide(output, name, committed, owners, publish, delete);
                         }
+                    } catch (NoSuchFileException | NotDirectoryException e) {
+                        continue; // another task removed it as abandoned
                     }
                     if (!child.equals(mine) && StagingDirectory.abandoned(name, ownerKind)) {
-                        deleteIfEmpty(child);
+                        try {
+                            Files.delete(child); // only when empty: an owner that is alive after all keeps its files
+                        } catch (IOException e) {
+                            // not empty, or removed by another task
+                        }
                     }
                 }
             }
         }
         for (TopicPartition p : committed.keySet()) {
+            checkFence(p, owners.get(p));
             writeFence(p);
         }
         Fsync.directory(pending);
+    }
+
+    /**
+     * Fails when another task fenced the partition since this recovery began: this task stalled past its session
+     * and the group gave the partition away again; the other task's outputs are then not this one's to decide on.
+     */
+    private void checkFence(TopicPartition p, String read) throws IOException {
+        String now = readFence(p);
+        if (now != null && !now.equals(read) && !now.equals(owner)) {
+            throw new IOException(
+                    "partition " + p + " was taken over by another task (" + now + ") while this one recovered it");
+        }
     }
 
     private void decide(
@@ -115,9 +138,12 @@ public final class PendingOutputs {
         if (name == null || !committed.containsKey(name.partition())) {
             return; // another task's partition
         }
-        String fenced = owners.get(name.partition());
+        String fenced = owners == null ? null : owners.get(name.partition());
         // no fence: the partition's first owner since this version, or since the partition was made
         boolean ownersOutput = fenced == null || fenced.equals(outputOwner);
+        if (owners != null) {
+            checkFence(name.partition(), fenced);
+        }
         if (ownersOutput && name.committedBy(committed.get(name.partition()))) {
             publish.apply(output);
         } else {
@@ -143,20 +169,5 @@ public final class PendingOutputs {
         Files.writeString(temporary, owner, StandardCharsets.UTF_8);
         Fsync.file(temporary);
         Files.move(temporary, fence, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    private static void deleteIfEmpty(Path dir) {
-        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
-            if (s.iterator().hasNext()) {
-                return;
-            }
-        } catch (IOException e) {
-            return;
-        }
-        try {
-            FileTrees.delete(dir);
-        } catch (IOException | RuntimeException e) {
-            // another task removes it, or it is in use again
-        }
     }
 }
