@@ -33,11 +33,10 @@ import java.util.Map;
  * partition and commit. Events are appended to {@code <sink>-<topic>-<partition>-<first>.jsonl} in the instance's own
  * {@link StagingDirectory} under {@code .in-progress/}; at a commit each file is forced to disk and moved to
  * {@code .pending/<owner>/<sink>-<topic>-<partition>-<first>-<last>.jsonl} (first and last input offset in it; see
- * {@link PendingOutputs}), the runtime
- * commits the input offsets, and the files are moved into the directory. A reader of the directory never sees a partial
- * file. On getting a partition, a pending file of its last owner whose last offset the group committed is published
- * (the crash came after the commit), and every other file of the partition is deleted (its events are read again). Used by one task's
- * thread.
+ * {@link PendingOutputs}), the runtime commits the input offsets, and the files are moved into the directory. A reader
+ * of the directory never sees a partial file. On getting a partition, a pending file of its last owner whose last
+ * offset the group committed is published (the crash came after the commit), and every other file of the partition is
+ * deleted (its events are read again). Used by one task's thread.
  */
 final class TwoPhaseFiles implements TransactionalSink {
     private static final String SUFFIX = ".jsonl";
@@ -221,6 +220,9 @@ final class TwoPhaseFiles implements TransactionalSink {
             }
         } catch (IOException | UncheckedIOException e) {
             // left for the next run to remove
+        }
+        if (outputs != null) {
+            outputs.close();
         }
     }
 }

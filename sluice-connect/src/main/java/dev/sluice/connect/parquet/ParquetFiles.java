@@ -415,6 +415,9 @@ final class ParquetFiles implements TransactionalSink {
         } catch (IOException | UncheckedIOException e) {
             // left for the next run to remove
         }
+        if (outputs != null) {
+            outputs.close();
+        }
     }
 
     private static List<Path> children(Path directory) throws IOException {

@@ -71,6 +71,18 @@ public final class PendingOutputs {
     }
 
     /**
+     * Removes this instance's directory if nothing prepared waits in it (what does stays for the partitions' next
+     * owners); a task that restarts within the process would otherwise leave an empty one behind each time.
+     */
+    public void close() {
+        try {
+            Files.deleteIfExists(mine);
+        } catch (IOException e) {
+            // not empty: prepared outputs wait for their partitions' next owners
+        }
+    }
+
+    /**
      * For each partition in {@code committed} (with its committed offset, or null): publishes the outputs of its last
      * owner that the offset covers, deletes every other output of it, and makes this instance its owner. Outputs of
      * other partitions are left alone.

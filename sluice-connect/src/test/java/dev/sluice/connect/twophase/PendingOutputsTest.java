@@ -61,6 +61,18 @@ class PendingOutputsTest {
                 .isEqualTo(".task-c");
     }
 
+    @Test
+    void shouldRemoveItsDirectoryAtCloseOnlyWhenNothingWaitsInIt() throws IOException {
+        PendingOutputs empty = outputs("a");
+        PendingOutputs waiting = outputs("b");
+        empty.target(P, 0, 4); // made the directory, prepared nothing
+        Files.createFile(waiting.target(P, 0, 4));
+        empty.close();
+        waiting.close();
+        assertThat(dir.resolve(".pending/.task-a")).doesNotExist();
+        assertThat(dir.resolve(".pending/.task-b/lake-orders-1-0-4")).exists();
+    }
+
     private PendingOutputs outputs(String owner) {
         return new PendingOutputs(dir.resolve(".pending"), "lake-", "", dir.resolve(".task-" + owner), ".task-");
     }
