@@ -22,6 +22,8 @@ public final class StreamRecord {
     private long timestamp;
     private String destination;
     private final ConsumedEvent origin;
+    /** The event time a step read from the record, or {@link Long#MIN_VALUE}. */
+    private long eventTime = Long.MIN_VALUE;
 
     public StreamRecord(byte[] key, Object value, List<Header> headers, long timestamp, ConsumedEvent origin) {
         this.key = key;
@@ -116,6 +118,18 @@ public final class StreamRecord {
         this.timestamp = timestamp;
     }
 
+    /**
+     * The event time a step read from the record (the step that keys events for a by-key topic does, so that its
+     * stage's progress reports carry how far event time has got), or {@link Long#MIN_VALUE} when none did.
+     */
+    public long eventTime() {
+        return eventTime;
+    }
+
+    public void eventTime(long eventTime) {
+        this.eventTime = eventTime;
+    }
+
     /** The topic a {@code route} step chose, or null for the stage's own output. */
     public String destination() {
         return destination;
@@ -134,6 +148,7 @@ public final class StreamRecord {
     public StreamRecord copy() {
         StreamRecord r = new StreamRecord(key, Json.deepCopy(value), new ArrayList<>(headers), timestamp, origin);
         r.destination = destination;
+        r.eventTime = eventTime;
         return r;
     }
 

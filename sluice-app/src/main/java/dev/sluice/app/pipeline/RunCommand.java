@@ -12,6 +12,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -38,7 +39,8 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(
             names = "--until-done",
-            description = "Stop by itself once the sources are finished and every stage has caught up.")
+            description = "Run as a bounded job: once the sources are finished, every stage reads what is left, closes"
+                    + " its windows (the last one too) and delivers every result; then stop.")
     boolean untilDone;
 
     @Option(
@@ -135,7 +137,7 @@ public final class RunCommand implements Callable<Integer> {
         boolean done = false;
         while (!run.isStopped() && run.failure() == null) {
             view.update();
-            if (untilDone && run.awaitIdle(Duration.ofMillis(500))) {
+            if (untilDone && run.awaitEnd(Duration.ofMillis(500))) {
                 done = true;
                 break;
             }
@@ -149,6 +151,7 @@ public final class RunCommand implements Callable<Integer> {
         if (server != null) {
             server.close();
         }
+        List<String> pending = run.pendingEnd();
         run.stop();
         view.finish();
         Map<String, Metrics.Snapshot> metrics = run.metrics();
@@ -176,7 +179,8 @@ public final class RunCommand implements Callable<Integer> {
             return 1;
         }
         if (untilDone && !done) {
-            err.println("error: the pipeline did not finish within " + timeoutMs() / 1000 + " s (see the lag above).");
+            err.println("error: the pipeline did not finish within " + timeoutMs() / 1000 + " s; still running: "
+                    + String.join(", ", pending) + ". Raise --timeout, or check the lag above.");
             err.flush();
             return 1;
         }

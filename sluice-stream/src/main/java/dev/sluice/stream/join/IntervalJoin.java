@@ -103,6 +103,28 @@ public final class IntervalJoin {
         }
     }
 
+    /**
+     * The input has ended: in a left join, every held event of this stream that has matched nothing comes out alone
+     * now, and counts as matched from then on, so it does not come out again when it is let go; a match that a later
+     * run brings still comes out. Nothing is let go.
+     */
+    public void emitUnmatched(Consumer<Pair> out) {
+        if (!emitUnmatched) {
+            return;
+        }
+        List<Held> unmatched = new ArrayList<>();
+        for (Held h : byTime) {
+            if (h.side() == Side.THIS && !matched.contains(h.id())) {
+                unmatched.add(h);
+            }
+        }
+        unmatched.sort(Comparator.comparingLong(Held::time));
+        for (Held h : unmatched) {
+            out.accept(new Pair(h, null));
+            markMatched(h);
+        }
+    }
+
     /** What changed since the last call: each held event's last change. */
     public List<Change> takeChanges() {
         List<Change> out = new ArrayList<>(changes.values());

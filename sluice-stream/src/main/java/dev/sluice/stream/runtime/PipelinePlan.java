@@ -23,6 +23,15 @@ public record PipelinePlan(
         List<StagePlan> stages,
         StepContext steps) {
 
+    /**
+     * Progress reports of a stage into the by-key topic in front of a stateful step.
+     *
+     * @param topic the by-key topic
+     * @param partitions its partitions, to each of which every task reports
+     * @param idleTimeoutMs the stateful step's idle timeout: an origin quiet this long is reported at once
+     */
+    public record Progress(String topic, int partitions, long idleTimeoutMs) {}
+
     /** A source with its connector and checked settings. */
     public record SourcePlan(SourceSpec spec, SourceConnector connector, Config config, ConnectorContext context) {}
 
@@ -33,8 +42,10 @@ public record PipelinePlan(
      * @param outputTopic where events go without a route (null for sinks)
      * @param changelogTopic where the state of its steps is kept, or null when they keep none
      * @param inputs its input partitions in a fixed order (the n-th one's state is in changelog partition n)
-     * @param progressPartitions when its output is a by-key topic: that topic's partitions, to each of which its tasks
-     *     report progress ({@link ProgressReports}); else 0
+     * @param progress when its output is a by-key topic: how its tasks report their progress there ({@link
+     *     ProgressReports}); else null
+     * @param outputs every topic it may write to: its output, route targets, its dead-letter topic and the topics of
+     *     its steps (late events), so a bounded run knows when nothing more can come to a topic
      */
     public record StagePlan(
             StageSpec spec,
@@ -47,7 +58,8 @@ public record PipelinePlan(
             ConnectorContext context,
             String changelogTopic,
             List<TopicPartition> inputs,
-            int progressPartitions) {
+            Progress progress,
+            List<String> outputs) {
         /**
          * Whether the stage ends in a sink that publishes in two phases (exactly-once, or a sink that always does):
          * the sink is built with {@code createExactlyOnce}, and the offsets are committed between its prepare and

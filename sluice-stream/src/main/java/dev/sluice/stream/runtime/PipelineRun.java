@@ -41,6 +41,10 @@ public final class PipelineRun implements AutoCloseable {
 
     private volatile boolean stopped;
     private TableReaders tables;
+    /** The end of a bounded run, once {@link #awaitEnd} asked for it; guarded by {@link #endLock}. */
+    private InputEnds ends;
+
+    private final Object endLock = new Object();
 
     private PipelineRun(PipelinePlan plan, Broker broker) {
         this.plan = plan;
@@ -275,6 +279,55 @@ public final class PipelineRun implements AutoCloseable {
             Thread.sleep(50);
         }
         return false;
+    }
+
+    /**
+     * Runs the pipeline as a bounded job: waits until every source has finished, then moves the end of the input
+     * through the stages ({@link InputEnds}): each reads what its inputs hold, hands the end to its windows, joins and
+     * timers (every window's result comes out, the last one too), and delivers everything to its topics and sinks.
+     * Returns true once every stage has, false after the timeout or when the run failed. State and event time are
+     * kept as they are, so a later run over more of the input goes on where this one ended.
+     */
+    public boolean awaitEnd(Duration timeout) throws InterruptedException {
+        synchronized (endLock) {
+            return awaitEndLocked(timeout);
+        }
+    }
+
+    private boolean awaitEndLocked(Duration timeout) throws InterruptedException {
+        if (ends == null) {
+            Map<String, List<StageTask>> byStage = new LinkedHashMap<>();
+            stages.forEach(t -> byStage.computeIfAbsent(t.stageName(), k -> new ArrayList<>())
+                    .add(t));
+            ends = new InputEnds(plan, byStage, broker.admin());
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (failure.get() == null && !stopped) {
+            if (ends.advance(sourcesFinished())) {
+                return true;
+            }
+            if (System.nanoTime() >= deadline) {
+                return false;
+            }
+            Thread.sleep(50);
+        }
+        return false;
+    }
+
+    /** The stages of a bounded run that have not ended yet, and what they wait for; empty before {@link #awaitEnd}. */
+    public List<String> pendingEnd() {
+        synchronized (endLock) {
+            return ends == null ? List.of() : pendingEndLocked();
+        }
+    }
+
+    private List<String> pendingEndLocked() {
+        List<String> out = new ArrayList<>();
+        if (!sourcesFinished()) {
+            sources.stream().filter(s -> !s.isFinished()).forEach(s -> out.add("source " + s.name() + " (reading)"));
+        }
+        out.addAll(ends.pending());
+        return out;
     }
 
     /** Why the run stopped on its own, or null. */

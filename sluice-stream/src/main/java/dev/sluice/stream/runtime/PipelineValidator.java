@@ -98,6 +98,7 @@ public final class PipelineValidator {
             }
             StepContext stageSteps = stepContext.forScope(spec.name() + "." + st.name());
             boolean stateful = false;
+            List<String> outputs = new ArrayList<>();
             for (StepSpec stepSpec : st.steps()) {
                 try (Step step = Steps.create(stepSpec, stageSteps)) {
                     if (step instanceof StatefulStep) {
@@ -111,6 +112,7 @@ public final class PipelineValidator {
                     }
                     for (String target : Steps.extraTargets(step)) {
                         topic(topics, target, stepSpec.location(), "route.to");
+                        outputs.add(target);
                     }
                     for (String table : Steps.extraSources(step)) {
                         topic(topics, table, stepSpec.location(), stepSpec.kind() + ".table");
@@ -120,6 +122,7 @@ public final class PipelineValidator {
                         if (!topics.containsKey(own)) {
                             topics.put(own, new TopicSpec(own, 1, Map.of(), stepSpec.location()));
                         }
+                        outputs.add(own);
                     }
                 }
             }
@@ -128,6 +131,7 @@ public final class PipelineValidator {
             if (!topics.containsKey(dlq)) {
                 deadLetterTopics.add(new TopicSpec(dlq, 1, Map.of(), st.location()));
             }
+            outputs.add(dlq);
             List<TopicPartition> inputs = new ArrayList<>();
             for (String from : st.from()) {
                 for (int p = 0; p < topics.get(from).partitions(); p++) {
@@ -177,7 +181,7 @@ public final class PipelineValidator {
                 }
                 int tasks = Math.min(parallelism, connector.maxParallelism());
                 stages.add(new PipelinePlan.StagePlan(
-                        st, group, tasks, null, dlq, connector, config, context, changelog, inputs, 0));
+                        st, group, tasks, null, dlq, connector, config, context, changelog, inputs, null, outputs));
             } else {
                 String to = ((Output.ToTopic) st.output()).topic();
                 if (to == null) {
@@ -187,11 +191,13 @@ public final class PipelineValidator {
                                     + " events go to (or make it a sink with 'type').");
                 }
                 topic(topics, to, st.location(), "to");
-                int progress = split.topics().stream().anyMatch(t -> t.name().equals(to))
-                        ? topics.get(to).partitions()
-                        : 0;
+                outputs.add(0, to);
+                Long idleTimeout = split.idleTimeouts().get(to);
+                PipelinePlan.Progress progress = idleTimeout == null
+                        ? null
+                        : new PipelinePlan.Progress(to, topics.get(to).partitions(), idleTimeout);
                 stages.add(new PipelinePlan.StagePlan(
-                        st, group, parallelism, to, dlq, null, null, context, changelog, inputs, progress));
+                        st, group, parallelism, to, dlq, null, null, context, changelog, inputs, progress, outputs));
             }
         }
         List<TopicSpec> allTopics = new ArrayList<>(topics.values());

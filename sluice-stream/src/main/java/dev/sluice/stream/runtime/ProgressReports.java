@@ -4,105 +4,196 @@ import dev.sluice.broker.ConsumedEvent;
 import dev.sluice.broker.Event;
 import dev.sluice.broker.Header;
 import dev.sluice.broker.TopicPartition;
-import dev.sluice.stream.step.StatefulStep;
+import dev.sluice.stream.json.Json;
+import dev.sluice.stream.step.ProgressReport;
+import dev.sluice.stream.step.ProgressReport.OriginProgress;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Progress reports through a by-key topic, as Flink sends watermarks and idleness through its shuffle. While the task
- * of the stage before the topic reads events, it writes a report to every partition of the topic each second (in the
- * batch's transaction when the stage is exactly-once): no key, no value, and header {@value
- * StatefulStep#PROGRESS_HEADER} = {@code reading clicks/0,clicks/1}, the partitions it reads. A report lands behind
- * everything the task sent to that partition before, so the stateful step reading it learns that an origin partition
- * it had no event from had nothing for it; and when reports stop, that the task before is down and its events may
- * still come. When the task has read nothing for a second, it writes {@code caught-up ...} instead, and then only every
- * {@link StatefulStep#CAUGHT_UP_INTERVAL_MS} until it reads again, so that a pipeline whose input has ended is nearly
- * quiet while a task that takes a by-key partition over still learns the stage before is alive (see {@link
- * StatefulStep#onProgress}).
+ * Progress reports of a stage into the by-key topic in front of a stateful step, as Flink sends watermarks and idleness
+ * through its shuffle. For each partition it reads (an origin), a task keeps the latest event time of the events it
+ * sent on from it and when it last sent one; it writes a report to every partition of the by-key topic ({@link
+ * #sendIfDue}, in the batch's transaction when the stage is exactly-once): no key, no value, and the header {@value
+ * #HEADER} holding, as JSON, each origin's latest event time and how long it has been quiet, and when the next report
+ * is due at the latest ({@code {"next": 1000, "origins": {"clicks/0": {"time": 1764000000000, "quiet": 0}}}}). A
+ * report lands behind everything the task sent to that partition before it, so the step reading the partition learns
+ * how far each origin has got even when none of its events land there ({@link ProgressReport}).
+ *
+ * <p>While any origin sent something within the last second, reports go out every {@value #INTERVAL_MS} ms; when all
+ * have been quiet that long, every {@value #QUIET_INTERVAL_MS} ms (a pipeline whose input has ended is nearly quiet),
+ * and at once when an origin has been quiet for the step's idle timeout, so the step stops waiting for it without
+ * delay. Quiet time leaves out the time the task stood still ({@link #pause}). Owned by the task's thread.
  */
 final class ProgressReports {
-    /** What a report says. */
-    record Report(List<TopicPartition> origins, boolean caughtUp) {}
+    /** Header of a report. */
+    static final String HEADER = "sluice.progress";
+    /** How often a task reports while it reads. */
+    static final long INTERVAL_MS = 1_000;
+    /** How often a task reports while everything it reads is quiet. */
+    static final long QUIET_INTERVAL_MS = 10_000;
 
-    private static final String READING = "reading";
-    private static final String CAUGHT_UP = "caught-up";
+    private static final class Origin {
+        long latest = ProgressReport.NO_TIME;
+        /** When it last sent an event on, on the clock that leaves out pauses. */
+        long lastSentAt;
 
-    private final String topic;
-    private final int partitions;
-    private long lastSentAt;
-    /** When the task last read events, or got new partitions to read. */
-    private long lastReadAt;
-
-    private boolean caughtUpSent;
-
-    /** Reports to every partition of {@code topic}, which has {@code partitions}. */
-    ProgressReports(String topic, int partitions, long nowMs) {
-        this.topic = topic;
-        this.partitions = partitions;
-        this.lastSentAt = nowMs;
-        this.lastReadAt = nowMs;
+        Origin(long now) {
+            this.lastSentAt = now;
+        }
     }
 
-    /** The task read events, or was given partitions it has not read yet. */
-    void onRead(long nowMs) {
-        lastReadAt = nowMs;
-        caughtUpSent = false;
+    private final PipelinePlan.Progress plan;
+    private final Map<TopicPartition, Origin> origins = new LinkedHashMap<>();
+    /** The origin of the last event sent on, which the next one most likely shares. */
+    private TopicPartition lastOrigin;
+
+    private Origin last;
+    private long pausedMs;
+    private long lastReportAt;
+    /** Whether the last report said every origin was quiet (the next one is then due later). */
+    private boolean quietReported;
+    /** Origins the last report said were quiet for the idle timeout. */
+    private final List<TopicPartition> idleReported = new ArrayList<>();
+
+    ProgressReports(PipelinePlan.Progress plan, long nowMs) {
+        this.plan = plan;
+        this.lastReportAt = nowMs;
+    }
+
+    /** The task now reads these partitions: each is taken as just heard from until it proves quiet. */
+    void onAssigned(Collection<TopicPartition> partitions, long nowMs) {
+        for (TopicPartition p : partitions) {
+            origins.put(p, new Origin(nowMs - pausedMs));
+        }
+        quietReported = false;
+    }
+
+    void onRevoked(Collection<TopicPartition> partitions) {
+        partitions.forEach(origins::remove);
+        lastOrigin = null;
+        last = null;
+    }
+
+    /** An event read from {@code origin} was sent on to the by-key topic, with this event time (or none). */
+    void onSent(TopicPartition origin, long eventTime, long nowMs) {
+        Origin o = origin.equals(lastOrigin) ? last : origins.get(origin);
+        if (o == null) {
+            return;
+        }
+        lastOrigin = origin;
+        last = o;
+        o.latest = Math.max(o.latest, eventTime);
+        o.lastSentAt = nowMs - pausedMs;
+    }
+
+    /** The task stood still for {@code ms} (a restore, a rebalance, a sink it waited for): not quiet time. */
+    void pause(long ms) {
+        if (ms > 0) {
+            pausedMs += ms;
+        }
+    }
+
+    /** Whether a report is due now. */
+    boolean due(long nowMs) {
+        if (origins.isEmpty()) {
+            return false;
+        }
+        if (nowMs - lastReportAt >= (quietReported ? QUIET_INTERVAL_MS : INTERVAL_MS)) {
+            return true;
+        }
+        long now = nowMs - pausedMs;
+        for (Map.Entry<TopicPartition, Origin> e : origins.entrySet()) {
+            boolean quiet = now - e.getValue().lastSentAt >= plan.idleTimeoutMs();
+            if (quiet != idleReported.contains(e.getKey())) {
+                return true; // went quiet for the idle timeout: said at once
+            }
+        }
+        return false;
+    }
+
+    /** Sends the task's report to every partition of the by-key topic when one is due. */
+    void sendIfDue(Delivery delivery, long nowMs) {
+        if (!due(nowMs)) {
+            return;
+        }
+        long now = nowMs - pausedMs;
+        boolean allQuiet = true;
+        idleReported.clear();
+        List<OriginProgress> progress = new ArrayList<>(origins.size());
+        for (Map.Entry<TopicPartition, Origin> e : origins.entrySet()) {
+            long quiet = Math.max(0, now - e.getValue().lastSentAt);
+            progress.add(new OriginProgress(e.getKey(), e.getValue().latest, quiet));
+            allQuiet &= quiet >= INTERVAL_MS;
+            if (quiet >= plan.idleTimeoutMs()) {
+                idleReported.add(e.getKey());
+            }
+        }
+        ProgressReport report = new ProgressReport(progress, allQuiet ? QUIET_INTERVAL_MS : INTERVAL_MS);
+        List<Header> headers = List.of(new Header(HEADER, write(report)));
+        for (int p = 0; p < plan.partitions(); p++) {
+            delivery.send(new TopicPartition(plan.topic(), p), new Event(null, null, headers, nowMs));
+        }
+        lastReportAt = nowMs;
+        quietReported = allQuiet;
+    }
+
+    static byte[] write(ProgressReport report) {
+        Map<String, Object> byOrigin = new LinkedHashMap<>();
+        for (OriginProgress o : report.origins()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            if (o.latestEventTime() != ProgressReport.NO_TIME) {
+                m.put("time", o.latestEventTime());
+            }
+            m.put("quiet", o.quietMs());
+            byOrigin.put(o.origin().toString(), m);
+        }
+        Map<String, Object> value = new LinkedHashMap<>();
+        value.put("next", report.nextWithinMs());
+        value.put("origins", byOrigin);
+        return Json.write(value);
     }
 
     /**
-     * Sends the task's report to every partition when one is due: that it reads {@code reading}, or that it has read
-     * them to the end.
+     * Whether the event is a report (no value, the header {@value #HEADER}): a report of an earlier version of Sluice
+     * counts as one too, but says nothing.
      */
-    void sendIfDue(Delivery delivery, Collection<TopicPartition> reading, long nowMs) {
-        if (!due(reading, nowMs)) {
-            return;
-        }
-        boolean caughtUp = nowMs - lastReadAt >= StatefulStep.PROGRESS_INTERVAL_MS;
-        String value = (caughtUp ? CAUGHT_UP : READING) + " "
-                + String.join(
-                        ",", reading.stream().map(TopicPartition::toString).toList());
-        List<Header> headers = List.of(Header.of(StatefulStep.PROGRESS_HEADER, value));
-        for (int p = 0; p < partitions; p++) {
-            delivery.send(new TopicPartition(topic, p), new Event(null, null, headers, nowMs));
-        }
-        lastSentAt = nowMs;
-        caughtUpSent = caughtUp;
+    static boolean isReport(ConsumedEvent e) {
+        return e.value() == null && header(e) != null;
     }
 
-    /** Whether {@link #sendIfDue} would send now. */
-    boolean due(Collection<TopicPartition> reading, long nowMs) {
-        long interval = caughtUpSent ? StatefulStep.CAUGHT_UP_INTERVAL_MS : StatefulStep.PROGRESS_INTERVAL_MS;
-        return !reading.isEmpty() && nowMs - lastSentAt >= interval;
-    }
-
-    /** What a report says, or null when the event is not one. */
-    static Report read(ConsumedEvent e) {
-        if (e.value() != null) { // reports have none: events need no header lookup
+    /** What a report says, or null when it is not one that says something. */
+    static ProgressReport read(ConsumedEvent e) {
+        byte[] value = e.value() == null ? header(e) : null;
+        if (value == null || value.length == 0 || value[0] != '{') {
             return null;
         }
-        String value = null;
+        try {
+            Map<String, Object> m = Json.parseObject(value);
+            List<OriginProgress> origins = new ArrayList<>();
+            Map<?, ?> byOrigin = (Map<?, ?>) m.get("origins");
+            for (Map.Entry<?, ?> o : byOrigin.entrySet()) {
+                Map<?, ?> at = (Map<?, ?>) o.getValue();
+                origins.add(new OriginProgress(
+                        TopicPartition.parse((String) o.getKey()),
+                        at.get("time") instanceof Number t ? t.longValue() : ProgressReport.NO_TIME,
+                        ((Number) at.get("quiet")).longValue()));
+            }
+            return new ProgressReport(origins, ((Number) m.get("next")).longValue());
+        } catch (RuntimeException notOurs) {
+            return null; // not written by Sluice: says nothing
+        }
+    }
+
+    private static byte[] header(ConsumedEvent e) {
         for (Header h : e.headers()) {
-            if (h.key().equals(StatefulStep.PROGRESS_HEADER)) {
-                value = h.valueAsString();
+            if (h.key().equals(HEADER)) {
+                return h.value();
             }
         }
-        int space = value == null ? -1 : value.indexOf(' ');
-        if (space < 0) {
-            return null;
-        }
-        String status = value.substring(0, space);
-        if (!status.equals(READING) && !status.equals(CAUGHT_UP)) {
-            return null;
-        }
-        List<TopicPartition> origins = new ArrayList<>();
-        for (String part : value.substring(space + 1).split(",")) {
-            try {
-                origins.add(TopicPartition.parse(part));
-            } catch (IllegalArgumentException bad) {
-                return null; // not written by Sluice: an event like any other
-            }
-        }
-        return new Report(origins, status.equals(CAUGHT_UP));
+        return null;
     }
 }

@@ -28,8 +28,11 @@ import java.util.Map;
  * input, and is not split.
  */
 final class Repartitioning {
-    /** The stages to run, and topics to create for them. */
-    record Result(List<StageSpec> stages, List<TopicSpec> topics) {}
+    /**
+     * The stages to run, topics to create for them, and the idle timeout of the stateful step behind each by-key topic
+     * (how long an origin partition is quiet before its stage's reports say so at once).
+     */
+    record Result(List<StageSpec> stages, List<TopicSpec> topics, Map<String, Long> idleTimeouts) {}
 
     /**
      * A stateful step that needs its stage split: where it is, the fields that key the stage's events, and for a join
@@ -42,6 +45,7 @@ final class Repartitioning {
     static Result plan(String pipeline, List<StageSpec> stages, Map<String, TopicSpec> topics, StepContext context) {
         List<StageSpec> out = new ArrayList<>();
         List<TopicSpec> created = new ArrayList<>();
+        Map<String, Long> idleTimeouts = new LinkedHashMap<>();
         for (StageSpec st : stages) {
             Split split = split(st, topics, context);
             if (split == null) {
@@ -58,13 +62,17 @@ final class Repartitioning {
                     upstream.values().stream().mapToInt(n -> (Integer) n).max().orElse(1);
             created.add(new TopicSpec(topic, max, Map.of(), st.location()));
             StepSpec stateful = st.steps().get(split.index());
+            Map<String, Object> argument = Args.map(stateful.argument(), stateful.location(), stateful.kind(), "{}");
+            idleTimeouts.put(topic, Args.optionalMillis(argument, "idle-timeout", 30_000, stateful.location()));
+            Object time = argument.get("time");
             List<StepSpec> before = new ArrayList<>(st.steps().subList(0, split.index()));
-            before.add(new StepSpec("partition-by", split.keys(), stateful.location()));
+            before.add(partitionBy(split.keys(), time, stateful));
             out.add(derived(st, st.name() + ".partition", st.from(), before, new Output.ToTopic(topic)));
             if (split.other() != null) { // the other stream of a join: parsed and keyed
+                Object otherTime = argument.containsKey("other-time") ? argument.get("other-time") : time;
                 List<StepSpec> keyed = List.of(
                         new StepSpec("parse", "json", stateful.location()),
-                        new StepSpec("partition-by", split.otherKeys(), stateful.location()));
+                        partitionBy(split.otherKeys(), otherTime, stateful));
                 out.add(derived(
                         st,
                         st.name() + ".partition-" + split.other(),
@@ -76,13 +84,22 @@ final class Repartitioning {
             if (split.index() > 0) {
                 after.add(new StepSpec("parse", "json", stateful.location()));
             }
-            Map<String, Object> argument = Args.map(stateful.argument(), stateful.location(), stateful.kind(), "{}");
             argument.put(StatefulStep.UPSTREAM, upstream);
             after.add(new StepSpec(stateful.kind(), argument, stateful.location()));
             after.addAll(st.steps().subList(split.index() + 1, st.steps().size()));
             out.add(derived(st, st.name(), List.of(topic), after, st.output()));
         }
-        return new Result(out, created);
+        return new Result(out, created, idleTimeouts);
+    }
+
+    /** Keys events by the group's fields, and reads their event time as the stateful step does. */
+    private static StepSpec partitionBy(List<String> keys, Object time, StepSpec stateful) {
+        Map<String, Object> argument = new LinkedHashMap<>();
+        argument.put("fields", keys);
+        if (time != null) {
+            argument.put("time", time);
+        }
+        return new StepSpec("partition-by", argument, stateful.location());
     }
 
     private static StageSpec derived(

@@ -164,6 +164,10 @@ final class SourceTask implements Runnable {
         }
     }
 
+    String name() {
+        return plan.spec().name();
+    }
+
     boolean isFinished() {
         return finished;
     }

@@ -15,6 +15,7 @@ import dev.sluice.stream.connector.SinkException;
 import dev.sluice.stream.connector.TransactionalSink;
 import dev.sluice.stream.spec.StepSpec;
 import dev.sluice.stream.step.LateEventException;
+import dev.sluice.stream.step.ProgressReport;
 import dev.sluice.stream.step.StatefulStep;
 import dev.sluice.stream.step.Step;
 import dev.sluice.stream.step.StepContext;
@@ -25,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
@@ -81,6 +83,14 @@ final class StageTask implements Runnable {
     private long lastPollAt;
     /** When the stage feeds a by-key topic: the reports of its progress there, else null. */
     private ProgressReports progress;
+    /** The task is closing: a rebalance now (the consumer leaving its group) checkpoints and publishes nothing. */
+    private boolean closing;
+    /** Set by {@link #endInput}: where the input of a bounded run ends, by partition; null while it has not ended. */
+    private volatile Map<TopicPartition, Long> inputEnds;
+    /** The partitions whose ended input the task has handled completely (results delivered, state and offsets kept). */
+    private volatile Set<TopicPartition> endedPartitions = Set.of();
+    /** Whether the task has handled the end of the input of every partition it reads. */
+    private volatile boolean ended;
 
     StageTask(
             PipelinePlan.StagePlan plan,
@@ -132,7 +142,7 @@ final class StageTask implements Runnable {
                     }
                 } else {
                     List<StreamRecord> due = stateful.isEmpty() ? List.of() : fireTimers();
-                    if (!due.isEmpty() || (progress != null && progress.due(consumer.assignment(), clock.millis()))) {
+                    if (!due.isEmpty() || (progress != null && !ended && progress.due(clock.millis()))) {
                         delivery.begin();
                         unfinished = !deliverAll(due);
                         if (!unfinished) {
@@ -148,6 +158,9 @@ final class StageTask implements Runnable {
                 }
                 if (publishing != null && !unfinished) {
                     publishing.onBatchBoundary();
+                }
+                if (inputEnds != null && !unfinished) {
+                    handleInputEnd();
                 }
             }
             if (checkpoints != null && !checkpoints.transactional()) {
@@ -201,8 +214,8 @@ final class StageTask implements Runnable {
                 stateful.add(s);
             }
         }
-        if (plan.progressPartitions() > 0) {
-            progress = new ProgressReports(plan.outputTopic(), plan.progressPartitions(), clock.millis());
+        if (plan.progress() != null) {
+            progress = new ProgressReports(plan.progress(), clock.millis());
         }
         if (checkpointing != null && !stateful.isEmpty()) {
             checkpoints = new StateCheckpoints(
@@ -239,6 +252,9 @@ final class StageTask implements Runnable {
         lastPollAt = now;
         if (still > 0) {
             stateful.forEach(s -> s.pause(still));
+            if (progress != null) {
+                progress.pause(still);
+            }
         }
     }
 
@@ -246,9 +262,6 @@ final class StageTask implements Runnable {
     private boolean process(List<ConsumedEvent> events) throws InterruptedException {
         List<StreamRecord> forSink = new ArrayList<>();
         java.util.function.Consumer<StreamRecord> first = chain.get(0);
-        if (progress != null) {
-            progress.onRead(clock.millis());
-        }
         for (ConsumedEvent e : events) {
             if (e.value() == null && reportedProgress(e)) {
                 continue;
@@ -280,23 +293,29 @@ final class StageTask implements Runnable {
      * when the event is not one.
      */
     private boolean reportedProgress(ConsumedEvent e) {
-        ProgressReports.Report report = ProgressReports.read(e);
-        if (report == null) {
+        if (!ProgressReports.isReport(e)) {
             return false;
         }
-        long now = clock.millis();
-        for (StatefulStep s : stateful) {
-            s.onProgress(e.topicPartition(), report.origins(), report.caughtUp(), now);
+        ProgressReport report = ProgressReports.read(e);
+        if (report != null) {
+            long now = clock.millis();
+            for (StatefulStep s : stateful) {
+                s.onProgress(e.topicPartition(), report, now);
+            }
         }
         return true;
     }
 
     /** Sends records to their topics, or adds them to {@code forSink} when the stage ends in a sink. */
     private void route(List<StreamRecord> records, List<StreamRecord> forSink) {
+        long now = progress == null || records.isEmpty() ? 0 : clock.millis();
         for (StreamRecord r : records) {
             if (sink != null) {
                 forSink.add(r);
             } else {
+                if (progress != null && r.origin() != null) {
+                    progress.onSent(r.origin().topicPartition(), r.eventTime(), now);
+                }
                 String topic = r.destination() != null ? r.destination() : plan.outputTopic();
                 delivery.send(topic, new Event(r.key(), r.valueBytes(), r.headers(), r.timestamp()));
                 metrics.out.increment();
@@ -316,12 +335,21 @@ final class StageTask implements Runnable {
      */
     private List<StreamRecord> fireTimers() {
         long now = clock.millis();
+        return fromStatefulSteps((s, out) -> s.onTime(now, out));
+    }
+
+    /**
+     * Runs what the stateful steps hand over through the steps after each, and returns the results; a result a later
+     * step fails on is dead-lettered in its own right.
+     */
+    private List<StreamRecord> fromStatefulSteps(
+            java.util.function.BiConsumer<StatefulStep, java.util.function.Consumer<StreamRecord>> hand) {
         List<StreamRecord> due = new ArrayList<>();
         for (int i = 0; i < steps.size(); i++) {
             if (steps.get(i) instanceof StatefulStep s) {
                 java.util.function.Consumer<StreamRecord> downstream = chain.get(i + 1);
                 String name = stepNames.get(i);
-                s.onTime(now, r -> {
+                hand.accept(s, r -> {
                     outputs.clear();
                     try {
                         downstream.accept(r);
@@ -342,8 +370,8 @@ final class StageTask implements Runnable {
      * with the input.
      */
     private void commit(List<ConsumedEvent> batch) {
-        if (progress != null) { // behind the batch's events in every partition
-            progress.sendIfDue(delivery, consumer.assignment(), clock.millis());
+        if (progress != null && !ended) { // behind the batch's events in every partition
+            progress.sendIfDue(delivery, clock.millis());
         }
         boolean transactional = checkpoints != null && checkpoints.transactional();
         if (transactional) {
@@ -375,7 +403,7 @@ final class StageTask implements Runnable {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             if (progress != null) {
-                progress.onRead(clock.millis()); // not caught up before it has read them
+                progress.onAssigned(partitions, clock.millis()); // not quiet before it has read them
             }
             if (publishing != null) {
                 settle(() -> publishing.onAssigned(partitions));
@@ -388,6 +416,13 @@ final class StageTask implements Runnable {
 
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            if (progress != null) {
+                progress.onRevoked(partitions);
+            }
+            if (closing) { // a clean stop checkpointed and published already; after a failure nothing may be
+                stateful.forEach(s -> s.onRevoked(partitions));
+                return;
+            }
             if (publishing != null && !unfinished) {
                 settle(publishing::commit); // what was written for these partitions is published before they move
             }
@@ -399,7 +434,10 @@ final class StageTask implements Runnable {
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
-            if (publishing != null) {
+            if (progress != null) {
+                progress.onRevoked(partitions);
+            }
+            if (publishing != null && !closing) {
                 settle(() -> publishing.onLost(partitions)); // the next owner writes them again
             }
             stateful.forEach(s -> s.onRevoked(partitions)); // the next owner restores the last checkpoint
@@ -502,6 +540,7 @@ final class StageTask implements Runnable {
 
     /** Closes everything the task holds, each even if closing another failed. */
     private void close() {
+        closing = true;
         if (checkpoints != null) {
             closeQuietly("stopping the checkpoint writer", checkpoints::close);
         }
@@ -546,6 +585,64 @@ final class StageTask implements Runnable {
             answer.complete(List.of());
         }
         return answer;
+    }
+
+    /**
+     * The input of a bounded run has ended at these offsets (every partition of the stage's inputs). Once the task has
+     * read its partitions to there, it hands the end to its stateful steps, delivers what they give, keeps their state
+     * and its offsets, publishes what its sink prepared, and counts as {@link #ended}. Any thread.
+     */
+    void endInput(Map<TopicPartition, Long> ends) {
+        inputEnds = Map.copyOf(ends);
+    }
+
+    /** Whether the task has handled the end of the input of every partition it reads ({@link #endInput}). */
+    boolean ended() {
+        return ended;
+    }
+
+    /** The partitions whose ended input the task has handled. */
+    Set<TopicPartition> endedPartitions() {
+        return endedPartitions;
+    }
+
+    /** On the task's thread, between batches: see {@link #endInput}. */
+    private void handleInputEnd() throws InterruptedException, SinkException {
+        Set<TopicPartition> assigned = consumer.assignment();
+        if (ended && endedPartitions.equals(assigned)) {
+            return;
+        }
+        Map<TopicPartition, Long> ends = inputEnds;
+        for (TopicPartition tp : assigned) {
+            if (consumer.position(tp) < ends.getOrDefault(tp, 0L)) {
+                ended = false;
+                return; // not read to the end yet
+            }
+        }
+        List<TopicPartition> fresh = new ArrayList<>(assigned);
+        fresh.removeAll(endedPartitions);
+        if (!stateful.isEmpty() && !fresh.isEmpty()) {
+            long now = clock.millis();
+            List<StreamRecord> last = fromStatefulSteps((s, out) -> s.onInputEnd(fresh, now, out));
+            delivery.begin();
+            if (!deliverAll(last)) {
+                unfinished = true;
+                return;
+            }
+            commit(List.of());
+        }
+        if (checkpoints != null && !checkpoints.transactional()) {
+            checkpoints.checkpointNow(assigned);
+        }
+        if (delivery.owesCommit()) {
+            delivery.begin();
+            delivery.complete(List.of());
+        }
+        if (publishing != null) {
+            publishing.commit();
+        }
+        endedPartitions = Set.copyOf(assigned);
+        ended = true;
     }
 
     /**

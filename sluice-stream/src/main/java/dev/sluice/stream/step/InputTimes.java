@@ -5,7 +5,6 @@ import dev.sluice.stream.StreamRecord;
 import dev.sluice.stream.spec.Location;
 import dev.sluice.stream.window.Watermarks;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,16 +14,19 @@ import java.util.Map;
  * Event time of the partitions a stateful step's task reads, and what of it a checkpoint keeps. Event time is tracked
  * per assigned partition, or, behind a by-key topic the runtime added, per assigned partition and origin partition
  * (the events of one origin partition keep their order within each by-key partition, but not across them): every one
- * of them holds the watermark back until it has spoken or gone idle. Behind a by-key topic, an origin partition is
- * idle only while the stage before reports that it reads it and has nothing for this partition, or that it has read it
- * to the end ({@link StatefulStep#onProgress}); an origin whose stage before stopped reporting (it is down, or
- * restarting elsewhere) holds the watermark until it comes back, so its events are not late for that. Behind a by-key
- * topic it also knows the events
- * the stage before sent again after a restart (their origin offsets were counted). A partition's watermark never goes
- * below the one its restored state had reached. Owned by the task's thread.
+ * of them holds the watermark back until it has spoken or gone idle. Behind a by-key topic, the stage before reports
+ * each origin's latest event time and quiet time to every by-key partition ({@link StatefulStep#onProgress}), so an
+ * origin moves on in a by-key partition that none of its events reach, and is idle only when it is quiet at its source;
+ * an origin whose stage before stopped reporting (it is down, or restarting elsewhere) holds the watermark at its last
+ * reported time until it comes back, so its events are not late for that. Behind a by-key topic it also knows the
+ * events the stage before sent again after a restart (their origin offsets were counted). A partition's watermark
+ * never goes below the one its restored state had reached. Owned by the task's thread.
  */
 final class InputTimes {
     private record Channel(TopicPartition partition, TopicPartition origin) {}
+
+    /** How many report intervals a report's claim that an origin is quiet holds. */
+    static final int REPORT_GRACE = 3;
 
     private final List<TopicPartition> upstream;
     private final Watermarks watermarks;
@@ -41,11 +43,7 @@ final class InputTimes {
         this.upstream = upstream;
         this.watermarks = upstream == null
                 ? new Watermarks(outOfOrderMs, idleTimeoutMs)
-                : Watermarks.reported(
-                        outOfOrderMs,
-                        idleTimeoutMs,
-                        3 * StatefulStep.PROGRESS_INTERVAL_MS,
-                        3 * StatefulStep.CAUGHT_UP_INTERVAL_MS);
+                : Watermarks.reported(outOfOrderMs, idleTimeoutMs);
     }
 
     /** Reads the {@link StatefulStep#UPSTREAM} argument, or null when it is not given. */
@@ -103,12 +101,19 @@ final class InputTimes {
         return floor;
     }
 
-    /** See {@link StatefulStep#onProgress}: reports for partitions read directly are ignored. */
-    void onProgress(TopicPartition partition, Collection<TopicPartition> origins, boolean caughtUp, long nowMs) {
-        if (upstream != null) {
-            for (TopicPartition origin : origins) {
-                watermarks.onProgress(new Channel(partition, origin), caughtUp, nowMs);
-            }
+    /**
+     * See {@link StatefulStep#onProgress}: reports for partitions read directly are ignored. A claim of quiet holds for
+     * {@value #REPORT_GRACE} times the time to the next report, so a report that comes a little late on a busy
+     * machine does not make the origin hold the watermark for a moment.
+     */
+    void onProgress(TopicPartition partition, ProgressReport report, long nowMs) {
+        if (upstream == null) {
+            return;
+        }
+        long validFor = REPORT_GRACE * report.nextWithinMs();
+        for (ProgressReport.OriginProgress o : report.origins()) {
+            watermarks.onProgress(
+                    new Channel(partition, o.origin()), o.latestEventTime(), o.quietMs(), validFor, nowMs);
         }
     }
 

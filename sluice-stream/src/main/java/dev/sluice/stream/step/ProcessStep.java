@@ -142,6 +142,9 @@ final class ProcessStep implements StatefulStep {
             List<TopicPartition> upstream,
             Supplier<KeyValueStore> stores) {}
 
+    /** How many rounds of event-time timers the end of the input fires, timers set while firing included. */
+    private static final int END_ROUNDS = 1_000;
+
     private final Settings settings;
     private final KeyedFunction function;
     private final Clock clock;
@@ -300,8 +303,26 @@ final class ProcessStep implements StatefulStep {
     }
 
     @Override
-    public void onProgress(TopicPartition partition, Collection<TopicPartition> origins, boolean caughtUp, long nowMs) {
-        times.onProgress(partition, origins, caughtUp, nowMs);
+    public void onProgress(TopicPartition partition, ProgressReport report, long nowMs) {
+        times.onProgress(partition, report, nowMs);
+    }
+
+    /**
+     * Fires every event-time timer, as the watermark reaching the end of time would (with {@code watermark()} then
+     * {@link Long#MAX_VALUE}), including timers the function sets while they fire, for up to {@value #END_ROUNDS}
+     * rounds. Processing-time timers stay for a later run, as they would in Flink.
+     */
+    @Override
+    public void onInputEnd(Collection<TopicPartition> partitions, long nowMs, Consumer<StreamRecord> out) {
+        for (TopicPartition p : partitions) {
+            for (int round = 0; round < END_ROUNDS; round++) {
+                TimerQueue queue = timers.get(p);
+                if (queue == null || !queue.hasDue(true, Long.MAX_VALUE)) {
+                    break;
+                }
+                fire(p, true, Long.MAX_VALUE, Long.MAX_VALUE, nowMs, out);
+            }
+        }
     }
 
     @Override

@@ -26,21 +26,8 @@ public interface StatefulStep extends Step {
      */
     String ORIGIN_HEADER = "sluice.window.input";
 
-    /**
-     * Header of the progress reports in a by-key topic: while the stage before it reads, it writes one to each of its
-     * partitions every {@link #PROGRESS_INTERVAL_MS}, with no key or value, naming the partitions it reads. They are
-     * not events: the runtime hands them to {@link #onProgress}.
-     */
-    String PROGRESS_HEADER = "sluice.progress";
-
     /** The input partition that records not read from a topic (tests, the DSL) keep their state under. */
     TopicPartition NO_PARTITION = new TopicPartition("", 0);
-
-    /** How often the stage before a by-key topic reports its progress while it reads. */
-    long PROGRESS_INTERVAL_MS = 1_000;
-
-    /** How often it says again that it has caught up while it reads nothing. */
-    long CAUGHT_UP_INTERVAL_MS = 10_000;
 
     /** The task now reads these partitions. */
     void onAssigned(Collection<TopicPartition> partitions, long nowMs);
@@ -55,20 +42,29 @@ public interface StatefulStep extends Step {
     void pause(long ms);
 
     /**
-     * The stage before the by-key topic reports, through {@code partition}, that it is alive and reading these
-     * partitions of its input (origins): every event it had for {@code partition} from them has arrived. With {@code
-     * caughtUp}, it has read them to the end and sends no more reports until it reads again. An origin it had no event
-     * from for the idle timeout is idle when such reports kept coming or it caught up; one that neither sends events
-     * nor reports is waited for (the stage before may be down with events still to send). Steps that read their input
-     * directly get no reports.
+     * The stage before the by-key topic reports, through {@code partition}, how far the partitions it reads (origins)
+     * have got: every event it had for {@code partition} from them before the report has arrived, and those still to
+     * come are at most the out-of-orderness behind each origin's latest event time, even when none of them lands in
+     * {@code partition}. An origin the report says has been quiet for the idle timeout stops holding event time back
+     * until it speaks again or the report lapses ({@link ProgressReport#nextWithinMs}); an origin with no report holds
+     * it (the stage before may be down with events still to send). Steps that read their input directly get no reports.
      */
-    void onProgress(TopicPartition partition, Collection<TopicPartition> origins, boolean caughtUp, long nowMs);
+    void onProgress(TopicPartition partition, ProgressReport report, long nowMs);
 
     /**
      * Called after every poll, with or without events: hands results that are due (closed windows, early results) to
      * {@code out}.
      */
     void onTime(long nowMs, Consumer<StreamRecord> out);
+
+    /**
+     * The input of these partitions has ended (a bounded run read everything its sources wrote): hands every result to
+     * {@code out} that event time passing every event would give, as a bounded Flink job does at the end of its input:
+     * every window's result, the unmatched events of a left join, the event-time timers. State and event time stay as
+     * they are (a window keeps its state, marked as emitted), so a later run over more of the same input goes on
+     * exactly: a window that changes then comes out again, as an update.
+     */
+    void onInputEnd(Collection<TopicPartition> partitions, long nowMs, Consumer<StreamRecord> out);
 
     /**
      * What changed in a partition's state since the last call, as of now. Taking it is quick; the changes can then be

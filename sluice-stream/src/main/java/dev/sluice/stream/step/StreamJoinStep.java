@@ -152,8 +152,8 @@ final class StreamJoinStep implements StatefulStep {
     }
 
     @Override
-    public void onProgress(TopicPartition partition, Collection<TopicPartition> origins, boolean caughtUp, long nowMs) {
-        times.onProgress(partition, origins, caughtUp, nowMs);
+    public void onProgress(TopicPartition partition, ProgressReport report, long nowMs) {
+        times.onProgress(partition, report, nowMs);
     }
 
     @Override
@@ -167,6 +167,19 @@ final class StreamJoinStep implements StatefulStep {
     @Override
     public void onTime(long nowMs, Consumer<StreamRecord> out) {
         joins.forEach((p, join) -> join.advance(times.watermark(p, nowMs), r -> out.accept(toRecord(r))));
+    }
+
+    /** What is due goes as usual; in a left join, every event of this stream that has matched nothing comes out. */
+    @Override
+    public void onInputEnd(Collection<TopicPartition> partitions, long nowMs, Consumer<StreamRecord> out) {
+        Consumer<IntervalJoin.Pair> emit = r -> out.accept(toRecord(r));
+        for (TopicPartition p : partitions) {
+            IntervalJoin join = joins.get(p);
+            if (join != null) {
+                join.advance(times.watermark(p, nowMs), emit);
+                join.emitUnmatched(emit);
+            }
+        }
     }
 
     @Override

@@ -218,8 +218,8 @@ public final class WindowStep implements StatefulStep {
     }
 
     @Override
-    public void onProgress(TopicPartition partition, Collection<TopicPartition> origins, boolean caughtUp, long nowMs) {
-        times.onProgress(partition, origins, caughtUp, nowMs);
+    public void onProgress(TopicPartition partition, ProgressReport report, long nowMs) {
+        times.onProgress(partition, report, nowMs);
     }
 
     @Override
@@ -314,6 +314,18 @@ public final class WindowStep implements StatefulStep {
         if (settings.earlyMs() > 0 && nowMs - lastEarly >= settings.earlyMs()) {
             lastEarly = nowMs;
             operators.forEach((p, operator) -> operator.emitEarly(times.watermark(p, nowMs), emit));
+        }
+    }
+
+    @Override
+    public void onInputEnd(Collection<TopicPartition> partitions, long nowMs, Consumer<StreamRecord> out) {
+        Consumer<WindowOperator.Result> emit = r -> out.accept(toRecord(r));
+        for (TopicPartition p : partitions) {
+            WindowOperator operator = operators.get(p);
+            if (operator != null) {
+                operator.advance(times.watermark(p, nowMs), emit); // what is due anyway goes as usual
+                operator.emitOpen(emit);
+            }
         }
     }
 

@@ -4,20 +4,23 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Event-time progress of one task's inputs. Each input (a partition) reports the largest event time it has seen; its
- * watermark is that minus the allowed out-of-orderness. The task's watermark is the minimum over inputs that are not
- * idle (no event for {@code idleTimeoutMs} of processing time), so one silent partition does not hold every window
- * open; when all are idle it is the largest of them. It goes back when an input is added, or an idle one speaks again
- * behind the others: whoever holds state by it keeps its own floor, per partition (state that moves to another task
- * brings its event time with it, which may be behind that task's other partitions). Time the task spent not reading
- * (a restore, a rebalance, a sink it waited for; see {@link #pause}) does not count towards idleness: an input is idle
- * only when the task read and got nothing from it, never because the task itself stood still.
+ * Event-time progress of one task's inputs. Each input reports the largest event time it has seen; its watermark is
+ * that minus the allowed out-of-orderness. The task's watermark is the minimum over inputs that are not idle, so one
+ * silent input does not hold every window open; when all are idle it is the largest of them. It goes back when an input
+ * is added, or an idle one speaks again behind the others: whoever holds state by it keeps its own floor, per partition
+ * (state that moves to another task brings its event time with it, which may be behind that task's other partitions).
  *
- * <p>Inputs that are fed by another task (the stage before a by-key topic) may be {@linkplain #reported reported}: that
- * task says now and then that it is alive, or that it has read everything and is quiet ({@link #onProgress}). Such an
- * input is idle only when that task kept reporting for the idle timeout and sent no event for it, and still reports,
- * or when it said it had caught up: silence alone may be the task before being down, with events still to send, so it
- * holds the watermark until that task speaks again (and reads for the idle timeout what it missed). Owned by one thread.
+ * <p>An input read directly (a partition) is idle when it had no event for the idle timeout of processing time. Time
+ * the task spent not reading (a restore, a rebalance, a sink it waited for; see {@link #pause}) does not count: an input
+ * is idle only when the task read and got nothing from it, never because the task itself stood still.
+ *
+ * <p>An input fed by another task through a by-key topic ({@linkplain #reported reported}: one origin partition as seen
+ * in one by-key partition) also takes the event time that task reports for the origin ({@link #onProgress}), so it
+ * moves on with its origin even when none of the origin's events lands in this by-key partition. It is idle only
+ * while that task's latest report says it has read nothing from the origin for the idle timeout, and no event of it
+ * came after; the claim lapses when the report is not renewed in time (the task may have been killed with events of
+ * the origin still to send), and then the input holds the watermark at its event time. No timeout ever makes an input
+ * idle that was not quiet at its source; a late report only delays results. Owned by one thread.
  */
 public final class Watermarks {
     /** No event time yet. */
@@ -25,10 +28,8 @@ public final class Watermarks {
 
     private final long outOfOrdernessMs;
     private final long idleTimeoutMs;
-    /** For reported inputs: how long after its last report the task before counts as alive; else 0. */
-    private final long reportTimeoutMs;
-    /** For reported inputs: how long a report that the task before caught up holds. */
-    private final long caughtUpTimeoutMs;
+    /** Inputs are fed by another task that reports their progress; else read directly. */
+    private final boolean reported;
 
     private final Map<Object, Input> inputs = new HashMap<>();
     /** Processing time the task did not read, which idle timers leave out. */
@@ -38,41 +39,33 @@ public final class Watermarks {
         long maxTimestamp = NONE;
         /** When it last spoke, on the clock that leaves out pauses. */
         long lastEventAt;
-        /** When the task that feeds it last reported progress (reported inputs only), on the same clock. */
-        long lastReportAt = NONE;
-        /** Since when that task has reported without a gap of the report timeout. */
-        long reportingSince = NONE;
-        /** The task that feeds it said, after its last event, that it had read everything: quiet until it reads. */
-        boolean caughtUp;
+        /**
+         * Reported inputs: until when (same clock) the last report's claim that its origin is quiet holds, or {@link
+         * #NONE} when the last report made none, or an event came after it.
+         */
+        long quietUntil = NONE;
     }
 
     /** Inputs read directly: one is idle when it has had no event for {@code idleTimeoutMs}. */
     public Watermarks(long outOfOrdernessMs, long idleTimeoutMs) {
-        this(outOfOrdernessMs, idleTimeoutMs, 0, 0);
+        this(outOfOrdernessMs, idleTimeoutMs, false);
     }
 
-    private Watermarks(long outOfOrdernessMs, long idleTimeoutMs, long reportTimeoutMs, long caughtUpTimeoutMs) {
+    private Watermarks(long outOfOrdernessMs, long idleTimeoutMs, boolean reported) {
         if (outOfOrdernessMs < 0 || idleTimeoutMs <= 0) {
             throw new IllegalArgumentException("out-of-orderness must be >= 0 and the idle timeout > 0");
         }
         this.outOfOrdernessMs = outOfOrdernessMs;
         this.idleTimeoutMs = idleTimeoutMs;
-        this.reportTimeoutMs = reportTimeoutMs;
-        this.caughtUpTimeoutMs = caughtUpTimeoutMs;
+        this.reported = reported;
     }
 
     /**
-     * Inputs fed by another task, which reports its progress: one is idle when reports kept coming while it had no
-     * event for {@code idleTimeoutMs}, or the last one, within {@code caughtUpTimeoutMs}, said it had caught up; when no
-     * report came for {@code reportTimeoutMs} (for {@code caughtUpTimeoutMs} after a caught-up one), the task before is
-     * taken for down and its inputs hold the watermark.
+     * Inputs fed by another task, which reports their progress ({@link #onProgress}): one is idle only while a report
+     * that has not lapsed says its origin has been quiet for {@code idleTimeoutMs}.
      */
-    public static Watermarks reported(
-            long outOfOrdernessMs, long idleTimeoutMs, long reportTimeoutMs, long caughtUpTimeoutMs) {
-        if (reportTimeoutMs <= 0 || caughtUpTimeoutMs <= 0) {
-            throw new IllegalArgumentException("the report timeouts must be > 0");
-        }
-        return new Watermarks(outOfOrdernessMs, idleTimeoutMs, reportTimeoutMs, caughtUpTimeoutMs);
+    public static Watermarks reported(long outOfOrdernessMs, long idleTimeoutMs) {
+        return new Watermarks(outOfOrdernessMs, idleTimeoutMs, true);
     }
 
     /** An input this task reads, known before its first event (so it holds the watermark back until it speaks). */
@@ -92,23 +85,22 @@ public final class Watermarks {
         Input i = inputs.computeIfAbsent(input, k -> new Input());
         i.maxTimestamp = Math.max(i.maxTimestamp, timestamp);
         i.lastEventAt = nowMs - pausedMs;
-        i.caughtUp = false;
+        i.quietUntil = NONE;
     }
 
     /**
-     * The task feeding a reported input says it is alive, and that every event it had for the input before now has
-     * arrived; with {@code caughtUp}, that it has read its own input to the end and goes quiet. Changes no event time.
+     * The task feeding a reported input says how far its origin has got: every event it sent for the input before now
+     * has arrived, the latest event time it sent on from the origin is {@code latestEventTime} ({@link #NONE} for none
+     * yet), and it has read nothing from the origin for {@code quietMs}. A claim of quiet holds for {@code validForMs}
+     * of this task's reading time, unless an event of the input comes first. Unknown inputs are ignored.
      */
-    public void onProgress(Object input, boolean caughtUp, long nowMs) {
+    public void onProgress(Object input, long latestEventTime, long quietMs, long validForMs, long nowMs) {
         Input i = inputs.get(input);
-        if (i != null) {
-            long now = nowMs - pausedMs;
-            if (i.lastReportAt == NONE || now - i.lastReportAt >= reportTimeoutMs) {
-                i.reportingSince = now; // it was down: what it sends now may be what it missed
-            }
-            i.lastReportAt = now;
-            i.caughtUp = caughtUp;
+        if (i == null) {
+            return;
         }
+        i.maxTimestamp = Math.max(i.maxTimestamp, latestEventTime);
+        i.quietUntil = quietMs >= idleTimeoutMs ? nowMs - pausedMs + validForMs : NONE;
     }
 
     /** The task did not read for {@code ms} of processing time: idle timers stand still for that long. */
@@ -146,14 +138,9 @@ public final class Watermarks {
     }
 
     private boolean idle(Input i, long now) {
-        if (now - i.lastEventAt < idleTimeoutMs) {
-            return false;
+        if (reported) {
+            return i.quietUntil != NONE && now < i.quietUntil;
         }
-        // reported: the task before must have said, reporting all along for the idle timeout, that it had nothing
-        return reportTimeoutMs == 0
-                || (i.caughtUp && now - i.lastReportAt < caughtUpTimeoutMs)
-                || (i.lastReportAt != NONE
-                        && now - i.lastReportAt < reportTimeoutMs
-                        && i.lastReportAt - Math.max(i.lastEventAt, i.reportingSince) >= idleTimeoutMs);
+        return now - i.lastEventAt >= idleTimeoutMs;
     }
 }

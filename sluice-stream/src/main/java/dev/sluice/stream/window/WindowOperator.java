@@ -50,7 +50,10 @@ public final class WindowOperator {
         final Accumulator single;
 
         final Accumulator[] several;
+        /** A final result has come out (a later one is an update). */
         boolean emitted;
+        /** Changed since the last final or updated result: it is due when the window closes. */
+        boolean unreported;
         /** Changed since the last early result. */
         boolean fresh;
 
@@ -281,14 +284,20 @@ public final class WindowOperator {
         panes.computeIfAbsent(key, k -> new TreeMap<>()).putIfAbsent(timestamp, pane);
         beforeChange(pane);
         accumulate(pane, timestamp, fields);
-        if (closed(at, watermark)) {
+        boolean closed = closed(at, watermark);
+        if (closed) {
             emitSliding(pane, size, out);
-            for (Slot later : panes.get(key)
-                    .subMap(timestamp, false, timestamp + size, false)
-                    .values()) {
-                if (later.emitted && !expired(slidingWindow(later, size), watermark)) {
-                    emitSliding(later, size, out);
-                }
+        }
+        for (Slot later :
+                panes.get(key).subMap(timestamp, false, timestamp + size, false).values()) {
+            if (!later.emitted || expired(slidingWindow(later, size), watermark)) {
+                continue;
+            }
+            if (closed(later.window, watermark)) {
+                emitSliding(later, size, out);
+            } else { // came out at the end of a bounded input: it comes out again when it closes
+                beforeChange(later);
+                later.unreported = true;
             }
         }
         return true;
@@ -320,10 +329,7 @@ public final class WindowOperator {
                 slidingWindow(pane, size),
                 slidingValues(pane, size),
                 pane.emitted ? Kind.UPDATE : Kind.FINAL));
-        if (!pane.emitted) {
-            beforeChange(pane);
-            pane.emitted = true;
-        }
+        reported(pane);
     }
 
     /** Emits every window the watermark has reached, and forgets those past their lateness. */
@@ -341,7 +347,7 @@ public final class WindowOperator {
                 break;
             }
             for (Slot s : e.getValue()) {
-                if (!s.emitted) {
+                if (s.unreported) {
                     emit(s.key, w, s, out);
                 }
             }
@@ -376,7 +382,7 @@ public final class WindowOperator {
                 break;
             }
             for (Slot pane : e.getValue()) {
-                if (!pane.emitted) {
+                if (pane.unreported) {
                     emitSliding(pane, size, out);
                 }
                 // a pane is kept while a late event could still make a window that spans it
@@ -411,6 +417,28 @@ public final class WindowOperator {
                 if (s.fresh) {
                     out.accept(new Result(s.key, e.getKey(), values(s), Kind.EARLY));
                     s.fresh = false;
+                }
+            }
+        }
+    }
+
+    /**
+     * The input has ended: emits the result of every window not out yet, or changed since it came out, as if the
+     * watermark had passed them all ({@link Kind#FINAL}, or {@link Kind#UPDATE} for one out before), but keeps their
+     * state as it is: a window still open in event time stays open, and an event for it that comes later (a run over
+     * more of the input) changes it and makes it come out again when it closes.
+     */
+    public void emitOpen(Consumer<Result> out) {
+        Long size = windowing instanceof Windowing.Sliding sliding ? sliding.size() : null;
+        for (Map.Entry<Window, SlotTable<Slot>> e : byWindow.entrySet()) {
+            for (Slot s : e.getValue()) {
+                if (!s.unreported) {
+                    continue;
+                }
+                if (size != null) {
+                    emitSliding(s, size, out);
+                } else {
+                    emit(s.key, e.getKey(), s, out);
                 }
             }
         }
@@ -453,6 +481,7 @@ public final class WindowOperator {
             slot.accumulator(i).load(states.get(i));
         }
         slot.emitted = (Boolean) parts.get(1);
+        slot.unreported = parts.size() > 2 ? (Boolean) parts.get(2) : !slot.emitted;
         byWindow.computeIfAbsent(k.window(), w -> newWindowMap()).put(k.key(), slot);
         if (windowing instanceof Windowing.Session) {
             sessions.computeIfAbsent(k.key(), x -> new TreeMap<>())
@@ -468,7 +497,9 @@ public final class WindowOperator {
         for (int i = 0; i < aggregations.size(); i++) {
             states.add(s.accumulator(i).save());
         }
-        return List.of(states, s.emitted);
+        // the third element only when it says more than the second: a change after a result that came out at the end
+        // of a bounded input, still to come out as an update
+        return s.emitted && s.unreported ? List.of(states, true, true) : List.of(states, s.emitted);
     }
 
     /** Keeps a slot's value for the pending snapshot if it needs it, and notes the slot as changed. */
@@ -596,6 +627,7 @@ public final class WindowOperator {
             slot.accumulator(i).add(field == null ? Boolean.TRUE : lookup(fields, field), timestamp);
         }
         slot.fresh = true;
+        slot.unreported = true;
     }
 
     /** A field by name, or by a dotted path into nested objects ({@code order.amount}). */
@@ -616,11 +648,17 @@ public final class WindowOperator {
 
     private void emit(Object key, Window w, Slot slot, Consumer<Result> out) {
         out.accept(new Result(key, w, values(slot), slot.emitted ? Kind.UPDATE : Kind.FINAL));
-        if (!slot.emitted) {
+        reported(slot);
+        slot.fresh = false;
+    }
+
+    /** A final or updated result of the slot came out: a change of its saved state when it was not out before. */
+    private void reported(Slot slot) {
+        if (!slot.emitted || slot.unreported) {
             beforeChange(slot);
             slot.emitted = true;
+            slot.unreported = false;
         }
-        slot.fresh = false;
     }
 
     private Map<String, Object> values(Slot slot) {

@@ -6,13 +6,15 @@ import dev.sluice.broker.ConsumedEvent;
 import dev.sluice.broker.Event;
 import dev.sluice.broker.Header;
 import dev.sluice.broker.TopicPartition;
+import dev.sluice.stream.step.ProgressReport;
+import dev.sluice.stream.step.ProgressReport.OriginProgress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ProgressReportsTest {
-    private static final Set<TopicPartition> READING = Set.of(new TopicPartition("clicks", 0));
+    private static final TopicPartition C0 = new TopicPartition("clicks", 0);
+    private static final TopicPartition C1 = new TopicPartition("clicks", 1);
 
     /** What the task sent, as "partition: report". */
     private final List<String> sent = new ArrayList<>();
@@ -28,10 +30,8 @@ class ProgressReportsTest {
 
         @Override
         public void send(TopicPartition partition, Event event) {
-            ConsumedEvent e = new ConsumedEvent(
-                    partition.topic(), partition.partition(), 0, event.timestamp(), null, null, event.headers());
-            ProgressReports.Report r = ProgressReports.read(e);
-            sent.add(partition.partition() + ": " + (r.caughtUp() ? "caught up " : "reading ") + r.origins());
+            ProgressReport r = ProgressReports.read(consumed(null, event.headers()));
+            sent.add(partition.partition() + ": " + r);
         }
 
         @Override
@@ -41,59 +41,71 @@ class ProgressReportsTest {
     };
 
     @Test
-    void shouldReportEverySecondWhileReadingThenOnceWhenCaughtUp() {
-        ProgressReports reports = new ProgressReports("by-key", 2, 0);
-        reports.onRead(500);
-        reports.sendIfDue(delivery, READING, 900);
+    void shouldReportEachOriginsLatestEventTimeAndQuietTimeToEveryPartition() {
+        ProgressReports reports = new ProgressReports(new PipelinePlan.Progress("by-key", 2, 5_000), 0);
+        reports.onAssigned(List.of(C0, C1), 0);
+        reports.onSent(C0, 1_000, 100);
+        reports.onSent(C0, 900, 200); // out of order: the latest stays
+        reports.sendIfDue(delivery, 900);
         assertThat(sent).as("not due before a second").isEmpty();
-        reports.onRead(1_000);
-        reports.sendIfDue(delivery, READING, 1_000);
-        assertThat(sent).containsExactly("0: reading [clicks/0]", "1: reading [clicks/0]");
-        reports.sendIfDue(delivery, READING, 1_500);
-        reports.onRead(1_900);
-        assertThat(reports.due(READING, 2_000)).isTrue();
-        reports.sendIfDue(delivery, READING, 2_000);
-        assertThat(reports.due(READING, 3_500)).isTrue();
-        reports.sendIfDue(delivery, READING, 3_500); // nothing read for 1.6 s
-        assertThat(reports.due(READING, 9_000))
-                .as("caught up: said again only every 10 s")
-                .isFalse();
-        reports.sendIfDue(delivery, READING, 9_000);
-        assertThat(reports.due(List.of(), 9_000))
-                .as("nothing to report without partitions")
-                .isFalse();
+        reports.sendIfDue(delivery, 1_000);
+        ProgressReport expected = new ProgressReport(
+                List.of(new OriginProgress(C0, 1_000, 800), new OriginProgress(C1, ProgressReport.NO_TIME, 1_000)),
+                1_000);
+        assertThat(sent).containsExactlyInAnyOrder("0: " + expected, "1: " + expected);
+    }
+
+    @Test
+    void shouldReportLessOftenWhenQuietAndAtOnceWhenAnOriginGoesIdle() {
+        ProgressReports reports = new ProgressReports(new PipelinePlan.Progress("by-key", 1, 5_000), 0);
+        reports.onAssigned(List.of(C0), 0);
+        reports.onSent(C0, 1_000, 0);
+        reports.sendIfDue(delivery, 1_000);
+        assertThat(sent).hasSize(1).allMatch(r -> r.contains("nextWithinMs=10000"), "quiet for a second");
+        assertThat(reports.due(4_999)).isFalse();
+        assertThat(reports.due(5_000))
+                .as("quiet for the idle timeout: said at once")
+                .isTrue();
+        reports.sendIfDue(delivery, 5_000);
+        assertThat(reports.due(14_999)).isFalse();
+        assertThat(reports.due(15_000)).isTrue();
+        reports.onSent(C0, 2_000, 15_000);
+        assertThat(reports.due(15_000)).as("it spoke again: said at once").isTrue();
+    }
+
+    @Test
+    void shouldLeaveTheTimeTheTaskStoodStillOutOfQuietTime() {
+        ProgressReports reports = new ProgressReports(new PipelinePlan.Progress("by-key", 1, 5_000), 0);
+        reports.onAssigned(List.of(C0), 0);
+        reports.pause(60_000);
+        reports.sendIfDue(delivery, 61_000);
         assertThat(sent)
-                .containsExactly(
-                        "0: reading [clicks/0]",
-                        "1: reading [clicks/0]",
-                        "0: reading [clicks/0]",
-                        "1: reading [clicks/0]",
-                        "0: caught up [clicks/0]",
-                        "1: caught up [clicks/0]");
-        reports.sendIfDue(delivery, READING, 13_500);
-        assertThat(sent).hasSize(8).endsWith("1: caught up [clicks/0]");
-        reports.onRead(14_000);
-        reports.sendIfDue(delivery, READING, 14_500);
-        assertThat(sent).hasSize(10).endsWith("1: reading [clicks/0]");
+                .containsExactly("0: "
+                        + new ProgressReport(List.of(new OriginProgress(C0, ProgressReport.NO_TIME, 1_000)), 10_000));
     }
 
     @Test
     void shouldTakeOnlyItsOwnNullValuedEventsForReports() {
-        assertThat(ProgressReports.read(event(new byte[] {'{', '}'}, "sluice.progress", "reading clicks/0")))
+        List<Header> report =
+                List.of(Header.of("sluice.progress", "{\"next\":1000,\"origins\":{\"a.b/1\":{\"quiet\":5}}}"));
+        assertThat(ProgressReports.isReport(consumed(new byte[] {'{', '}'}, report)))
                 .as("an event with a value")
+                .isFalse();
+        assertThat(ProgressReports.isReport(consumed(null, List.of(Header.of("other", "x")))))
+                .isFalse();
+        assertThat(ProgressReports.read(consumed(null, report)))
+                .isEqualTo(new ProgressReport(
+                        List.of(new OriginProgress(new TopicPartition("a.b", 1), ProgressReport.NO_TIME, 5)), 1_000));
+        ConsumedEvent older = consumed(null, List.of(Header.of("sluice.progress", "reading clicks/0")));
+        assertThat(ProgressReports.isReport(older))
+                .as("a report of an earlier version is skipped")
+                .isTrue();
+        assertThat(ProgressReports.read(older)).as("but says nothing").isNull();
+        assertThat(ProgressReports.read(consumed(null, List.of(Header.of("sluice.progress", "{\"next\":\"x\"}")))))
                 .isNull();
-        assertThat(ProgressReports.read(event(null, "other", "reading clicks/0")))
-                .isNull();
-        assertThat(ProgressReports.read(event(null, "sluice.progress", "resting clicks/0")))
-                .isNull();
-        assertThat(ProgressReports.read(event(null, "sluice.progress", "reading clicks-0")))
-                .isNull();
-        assertThat(ProgressReports.read(event(null, "sluice.progress", "caught-up a.b/1,c/0")))
-                .isEqualTo(new ProgressReports.Report(
-                        List.of(new TopicPartition("a.b", 1), new TopicPartition("c", 0)), true));
     }
 
-    private static ConsumedEvent event(byte[] value, String header, String headerValue) {
-        return new ConsumedEvent("t", 0, 0, 0, null, value, List.of(Header.of(header, headerValue)));
+    private static ConsumedEvent consumed(byte[] value, List<Header> headers) {
+        return new ConsumedEvent("t", 0, 0, 0, null, value, headers);
     }
 }

@@ -117,58 +117,58 @@ class AggregationsTest {
     }
 
     /**
-     * Behind a by-key topic, silence may be the stage before being down with events still to send: an input is idle
-     * only when that stage kept reporting while it sent nothing, or said it had caught up.
+     * Behind a by-key topic, an origin's event time arrives with the reports of the stage before, whether or not any
+     * of its events land in this by-key partition (Flink's watermarks through a shuffle): a quiet by-key partition
+     * does not hold its windows open.
      */
     @Test
-    void shouldHoldAReportedInputWhoseStageBeforeStoppedReporting() {
-        Watermarks w = Watermarks.reported(1_000, 3_000, 3_000, 30_000);
-        w.register("alive", 0);
-        w.register("down", 0);
-        w.onEvent("alive", 10_000, 100);
-        w.onEvent("down", 8_000, 100);
-        for (long t = 1_000; t <= 20_000; t += 1_000) {
-            w.onEvent("alive", 10_000 + t, t);
-            w.onProgress("alive", false, t);
-            if (t <= 2_000) {
-                w.onProgress("down", false, t); // then the process of the stage before is killed
-            }
-        }
-        assertThat(w.current(20_000))
-                .as("'down' silent for 20 s without reports: it holds the watermark")
-                .isEqualTo(7_000);
-        w.onProgress("down", false, 21_000); // its partitions' new owner reads them again
-        assertThat(w.current(21_000))
-                .as("reports again after a long silence: the new owner may still be reading what was missed")
-                .isEqualTo(7_000);
-        w.onProgress("down", false, 22_000);
-        w.onProgress("down", false, 24_000);
-        assertThat(w.current(24_000))
-                .as("reports for 3 s with no event: the stage before has nothing for it, idle")
-                .isEqualTo(29_000);
-        assertThat(w.current(27_500))
-                .as("and no report for 3 s since: held again")
-                .isEqualTo(7_000);
+    void shouldTakeTheReportedEventTimeOfAnOriginNoneOfWhoseEventsArrive() {
+        Watermarks w = Watermarks.reported(1_000, 3_000);
+        w.register("o0", 0);
+        w.register("o1", 0);
+        w.onEvent("o0", 10_000, 100);
+        assertThat(w.current(100)).as("o1 has said nothing yet").isEqualTo(Watermarks.NONE);
+        w.onProgress("o1", 60_000, 0, 3_000, 200);
+        assertThat(w.current(200)).isEqualTo(9_000);
+        w.onProgress("o0", 70_000, 0, 3_000, 300);
+        assertThat(w.current(300))
+                .as("both origins moved on elsewhere: so does this partition")
+                .isEqualTo(59_000);
+        assertThat(w.current(100_000))
+                .as("no timeout makes an origin idle: the last reported times hold")
+                .isEqualTo(59_000);
     }
 
+    /**
+     * An origin is idle only while the stage before says it has been quiet at its source for the idle timeout; when
+     * that claim is not renewed (the stage before may have been killed with events of the origin still to send), the
+     * origin holds the watermark at its event time again.
+     */
     @Test
-    void shouldTakeAReportedInputWhoseStageBeforeCaughtUpForIdle() {
-        Watermarks w = Watermarks.reported(1_000, 3_000, 3_000, 30_000);
-        w.register("a", 0);
-        w.register("b", 0);
-        w.onEvent("a", 50_000, 100);
-        w.onEvent("b", 20_000, 100);
-        w.onProgress("b", true, 1_000); // read everything: says so again every 10 s while quiet
-        assertThat(w.current(3_000)).as("silent for less than the idle timeout").isEqualTo(19_000);
-        assertThat(w.current(30_000)).as("caught up and silent: idle").isEqualTo(49_000);
-        assertThat(w.current(31_000))
-                .as("no caught-up report again for 30 s: the stage before is down, held")
+    void shouldTakeAReportedOriginForIdleOnlyWhileItsStageBeforeSaysItIsQuiet() {
+        Watermarks w = Watermarks.reported(1_000, 3_000);
+        w.register("busy", 0);
+        w.register("quiet", 0);
+        w.onProgress("quiet", 20_000, 2_999, 3_000, 1_000);
+        w.onProgress("busy", 50_000, 0, 3_000, 1_000);
+        assertThat(w.current(1_000)).as("quiet for less than the idle timeout").isEqualTo(19_000);
+        w.onProgress("quiet", 20_000, 3_000, 3_000, 2_000);
+        assertThat(w.current(2_000)).as("quiet at its source for 3 s: idle").isEqualTo(49_000);
+        assertThat(w.current(4_999)).isEqualTo(49_000);
+        assertThat(w.current(5_000))
+                .as("the claim was not renewed in time: held again")
                 .isEqualTo(19_000);
-        w.onProgress("b", true, 40_000);
-        assertThat(w.current(60_000)).as("it said so again").isEqualTo(49_000);
-        w.onEvent("b", 21_000, 61_000);
-        assertThat(w.current(70_000))
-                .as("it spoke again, then went silent without a report: held")
+        w.onProgress("quiet", 20_000, 6_000, 3_000, 5_500);
+        assertThat(w.current(5_500)).as("renewed").isEqualTo(49_000);
+        w.onEvent("quiet", 21_000, 5_600);
+        assertThat(w.current(5_600))
+                .as("an event of it came after the claim: it holds again")
                 .isEqualTo(20_000);
+        w.onProgress("quiet", 21_000, 4_000, 3_000, 10_000);
+        w.pause(10_000); // then the task stood still (a rebalance) for 10 s
+        assertThat(w.current(22_999))
+                .as("a claim lasts its time of reading: the 10 s the task stood still do not count")
+                .isEqualTo(49_000);
+        assertThat(w.current(23_000)).isEqualTo(20_000);
     }
 }

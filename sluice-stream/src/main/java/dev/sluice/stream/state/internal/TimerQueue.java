@@ -38,6 +38,19 @@ public final class TimerQueue {
         return out;
     }
 
+    /** Whether a timer of one domain is due at {@code now}. */
+    public boolean hasDue(boolean eventTime, long now) {
+        for (Timer t : timers) {
+            if (t.time() > now) {
+                return false;
+            }
+            if (t.eventTime() == eventTime) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public List<Timer> all() {
         return new ArrayList<>(timers);
     }
