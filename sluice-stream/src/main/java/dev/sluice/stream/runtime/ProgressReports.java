@@ -90,6 +90,35 @@ final class ProgressReports {
         o.lastSentAt = nowMs - pausedMs;
     }
 
+    /**
+     * Before a batch's events are sent on: when an origin the last report called quiet for the idle timeout has events
+     * in it, every origin called so is taken as just heard from (a quiet spell tends to end for all at once, and the
+     * first to speak may be ahead of what the others are about to send), and a report saying so goes out at once,
+     * ahead of the batch's events in every partition: no step behind the by-key topic then takes a quiet origin for
+     * idle while events of a resumed one arrive.
+     */
+    void beforeBatch(List<ConsumedEvent> events, Delivery delivery, long nowMs) {
+        if (idleReported.isEmpty()) {
+            return;
+        }
+        TopicPartition previous = null;
+        for (ConsumedEvent e : events) {
+            TopicPartition tp = e.topicPartition();
+            if (!tp.equals(previous) && idleReported.contains(tp)) {
+                long now = nowMs - pausedMs;
+                for (TopicPartition quiet : idleReported) {
+                    Origin o = origins.get(quiet);
+                    if (o != null) {
+                        o.lastSentAt = now;
+                    }
+                }
+                send(delivery, nowMs);
+                return;
+            }
+            previous = tp;
+        }
+    }
+
     /** The task stood still for {@code ms} (a restore, a rebalance, a sink it waited for): not quiet time. */
     void pause(long ms) {
         if (ms > 0) {
@@ -117,9 +146,12 @@ final class ProgressReports {
 
     /** Sends the task's report to every partition of the by-key topic when one is due. */
     void sendIfDue(Delivery delivery, long nowMs) {
-        if (!due(nowMs)) {
-            return;
+        if (due(nowMs)) {
+            send(delivery, nowMs);
         }
+    }
+
+    private void send(Delivery delivery, long nowMs) {
         long now = nowMs - pausedMs;
         boolean allQuiet = true;
         idleReported.clear();

@@ -262,6 +262,9 @@ final class StageTask implements Runnable {
     private boolean process(List<ConsumedEvent> events) throws InterruptedException {
         List<StreamRecord> forSink = new ArrayList<>();
         java.util.function.Consumer<StreamRecord> first = chain.get(0);
+        if (progress != null) {
+            progress.beforeBatch(events, delivery, clock.millis());
+        }
         for (ConsumedEvent e : events) {
             if (e.value() == null && reportedProgress(e)) {
                 continue;

@@ -81,10 +81,25 @@ public final class Watermarks {
         inputs.remove(input);
     }
 
+    /**
+     * An event of an input. An input read directly that was idle wakes the others that are idle too: a quiet spell that
+     * silenced several inputs (a source that stalled, a night) tends to end for all of them at once, and the first to
+     * speak may be ahead in event time of what the others are about to send, so they hold the watermark at their own
+     * event time again until they have been quiet for the idle timeout once more. (Behind a by-key topic the stage
+     * before does this for its origins, and says so before it sends their events.)
+     */
     public void onEvent(Object input, long timestamp, long nowMs) {
         Input i = inputs.computeIfAbsent(input, k -> new Input());
+        long now = nowMs - pausedMs;
+        if (!reported && idle(i, now)) {
+            for (Input other : inputs.values()) {
+                if (idle(other, now)) {
+                    other.lastEventAt = now;
+                }
+            }
+        }
         i.maxTimestamp = Math.max(i.maxTimestamp, timestamp);
-        i.lastEventAt = nowMs - pausedMs;
+        i.lastEventAt = now;
         i.quietUntil = NONE;
     }
 

@@ -74,6 +74,29 @@ class ProgressReportsTest {
     }
 
     @Test
+    void shouldSayAheadOfItsEventsThatQuietOriginsSpeakAgain() {
+        ProgressReports reports = new ProgressReports(new PipelinePlan.Progress("by-key", 1, 5_000), 0);
+        reports.onAssigned(List.of(C0, C1), 0);
+        reports.beforeBatch(List.of(consumedFrom(C0)), delivery, 100);
+        assertThat(sent).as("nothing was called quiet").isEmpty();
+        reports.sendIfDue(delivery, 5_000);
+        assertThat(sent).hasSize(1).allMatch(r -> r.contains("quietMs=5000"));
+        reports.beforeBatch(List.of(consumedFrom(C1)), delivery, 6_000);
+        assertThat(sent)
+                .as("both woken and said so before the batch")
+                .hasSize(2)
+                .last()
+                .isEqualTo("0: "
+                        + new ProgressReport(
+                                List.of(
+                                        new OriginProgress(C0, ProgressReport.NO_TIME, 0),
+                                        new OriginProgress(C1, ProgressReport.NO_TIME, 0)),
+                                1_000));
+        reports.beforeBatch(List.of(consumedFrom(C1)), delivery, 6_100);
+        assertThat(sent).as("said once").hasSize(2);
+    }
+
+    @Test
     void shouldLeaveTheTimeTheTaskStoodStillOutOfQuietTime() {
         ProgressReports reports = new ProgressReports(new PipelinePlan.Progress("by-key", 1, 5_000), 0);
         reports.onAssigned(List.of(C0), 0);
@@ -103,6 +126,10 @@ class ProgressReportsTest {
         assertThat(ProgressReports.read(older)).as("but says nothing").isNull();
         assertThat(ProgressReports.read(consumed(null, List.of(Header.of("sluice.progress", "{\"next\":\"x\"}")))))
                 .isNull();
+    }
+
+    private static ConsumedEvent consumedFrom(TopicPartition tp) {
+        return new ConsumedEvent(tp.topic(), tp.partition(), 0, 0, null, new byte[] {'{', '}'}, List.of());
     }
 
     private static ConsumedEvent consumed(byte[] value, List<Header> headers) {

@@ -247,6 +247,47 @@ class WindowPipelineTest {
         assertThat(results).startsWith("2026-11-26T10:00:00Z 4", "2026-11-26T10:01:00Z 4");
     }
 
+    /**
+     * Issue 17, point 1: a by-key partition's windows close when the input's event time passes them, even when none of
+     * the events that moved it on lands in that partition (the last click, far ahead, reaches one of three).
+     */
+    @Test
+    void shouldCloseEveryWindowBehindTheInputsEventTimeWhileItsByKeyPartitionIsQuiet() throws Exception {
+        PipelineSpec spec = counting(
+                3,
+                Windows.tumbling("1m")
+                        .by("page")
+                        .time("ts")
+                        .outOfOrder("5s")
+                        .idleTimeout("1s")
+                        .aggregate("n", "count()"));
+        Random random = new Random(3);
+        Map<String, Long> expected = new TreeMap<>();
+        try (PipelineRun run = PipelineRun.start(spec, broker, options());
+                Producer producer = broker.producer()) {
+            for (int i = 0; i < 600; i++) {
+                long ts = T0 + i * 200L;
+                String page = "/p" + random.nextInt(7);
+                producer.send("clicks", event("u" + random.nextInt(100), Map.of("page", page, "ts", ts)));
+                expected.merge(page + " " + Instant.ofEpochMilli(ts - Math.floorMod(ts, MINUTE)), 1L, Long::sum);
+            }
+            producer.send("clicks", event("u1", Map.of("page", "/p0", "ts", T0 + 17 * MINUTE)));
+            producer.flush();
+            try {
+                await().atMost(Duration.ofSeconds(20))
+                        .until(() -> readAll("counts").size() >= expected.size());
+            } catch (Throwable e) {
+                throw new AssertionError(readAll("counts").size() + " of " + expected.size() + " windows", e);
+            }
+        }
+        Map<String, Long> got = new TreeMap<>();
+        for (ConsumedEvent e : readAll("counts")) {
+            Map<String, Object> r = Json.parseObject(e.value());
+            got.merge(r.get("page") + " " + r.get("window_start"), ((Number) r.get("n")).longValue(), Long::sum);
+        }
+        assertThat(got).as("every window once, with the batch count").isEqualTo(expected);
+    }
+
     @Test
     void shouldDeadLetterAnEventWithoutItsTimeFieldAndGoOn() throws Exception {
         PipelineSpec spec = counting(1, Windows.tumbling("1m").time("ts").aggregate("n", "count()"));

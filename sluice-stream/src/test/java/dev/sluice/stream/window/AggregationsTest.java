@@ -97,6 +97,24 @@ class AggregationsTest {
     }
 
     /**
+     * When every input went quiet and one speaks again, the others hold the watermark at their event time again for an
+     * idle timeout: what they are about to send may be behind the first one's events, which must not make it late.
+     */
+    @Test
+    void shouldWakeTheOtherIdleInputsWhenAnIdleOneSpeaksAgain() {
+        Watermarks w = new Watermarks(1_000, 5_000);
+        w.register("p0", 0);
+        w.register("p1", 0);
+        w.onEvent("p0", 10_000, 0);
+        w.onEvent("p1", 10_500, 0);
+        assertThat(w.current(6_000)).as("both quiet: the furthest").isEqualTo(9_500);
+        w.onEvent("p0", 200_000, 6_000); // p0 resumes far ahead; p1's next events may be just after 10 500
+        assertThat(w.current(6_000)).as("p1 woken: it holds").isEqualTo(9_500);
+        assertThat(w.current(10_999)).isEqualTo(9_500);
+        assertThat(w.current(11_000)).as("quiet for the idle timeout again").isEqualTo(199_000);
+    }
+
+    /**
      * After a restart the task may wait a long time before it reads (a restore, a rebalance); the first input to speak
      * then must not set the watermark alone, or the events of the others, behind it in event time, would be late.
      */
