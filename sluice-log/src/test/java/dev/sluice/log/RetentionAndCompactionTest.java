@@ -69,6 +69,28 @@ class RetentionAndCompactionTest {
                 .isEqualTo(p.logStartOffset());
     }
 
+    /**
+     * Issue 17, point 3: window results over last month's clicks carry last month's times; retention counted by them
+     * deleted the results before their sink read them. Age is the time since a segment was written.
+     */
+    @Test
+    void shouldAgeSegmentsByWhenTheyWereWrittenNotByTheirEventsTimestamps() {
+        TopicConfig config = TopicConfig.builder()
+                .segmentBytes(1 << 20)
+                .retentionMs(3_600_000)
+                .build();
+        PartitionLog p = open(dir).createTopic("t", 1, config).partition(0);
+        long lastYear = clock.millis() - Duration.ofDays(365).toMillis();
+        for (int i = 0; i < 30; i++) {
+            p.append(sized(100_000, lastYear + i));
+        }
+        log.runMaintenance();
+        assertThat(p.logStartOffset()).as("written just now: kept").isZero();
+        clock.advance(Duration.ofMinutes(61));
+        log.runMaintenance();
+        assertThat(p.logStartOffset()).as("written over an hour ago: gone").isEqualTo(30);
+    }
+
     @Test
     void shouldRollAndDeleteAnExpiredActiveSegmentOfAQuietTopic() {
         PartitionLog p = open(dir)

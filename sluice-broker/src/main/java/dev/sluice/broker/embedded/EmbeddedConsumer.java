@@ -110,7 +110,7 @@ final class EmbeddedConsumer implements Consumer {
             if (group != null) {
                 reconcile();
             }
-            List<ConsumedEvent> events = fetcher.fetch(this::resetPosition);
+            List<ConsumedEvent> events = fetcher.fetch(this::positionDeleted);
             if (!events.isEmpty()) {
                 return events;
             }
@@ -164,7 +164,32 @@ final class EmbeddedConsumer implements Consumer {
         if (committed != null && committed >= p.logStartOffset() && committed <= p.highWatermark()) {
             return committed;
         }
+        if (committed != null && committed < p.logStartOffset()) {
+            warnDeleted(tp, committed, p.logStartOffset());
+        }
         return resetPosition(tp, p);
+    }
+
+    /** The position fell out of the log while reading: retention deleted what was not read yet. */
+    private long positionDeleted(TopicPartition tp, PartitionLog p) {
+        long from = fetcher.position(tp);
+        long to = resetPosition(tp, p);
+        if (from < p.logStartOffset()) {
+            warnDeleted(tp, from, p.logStartOffset());
+        }
+        return to;
+    }
+
+    /** Events a consumer had not read were deleted: never silently (the stage's results would be short). */
+    private void warnDeleted(TopicPartition tp, long from, long logStart) {
+        System.getLogger("dev.sluice.broker")
+                .log(
+                        System.Logger.Level.WARNING,
+                        "offsets " + from + " to " + (logStart - 1) + " of " + tp + " were deleted by retention before "
+                                + (config.groupId() == null ? "this consumer" : "group " + config.groupId())
+                                + " read them (" + (logStart - from) + " events); reading goes on from offset "
+                                + logStart + ". Keep the topic longer (retention.ms, retention.bytes) than its readers"
+                                + " may fall behind.");
     }
 
     /** Where to go without a usable committed offset, per {@link ConsumerConfig#offsetReset()}. */

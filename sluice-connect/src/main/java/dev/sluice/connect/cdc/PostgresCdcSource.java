@@ -154,6 +154,12 @@ public final class PostgresCdcSource implements SourceConnector {
             return catalog.withKey(relation);
         }
 
+        /** Once the snapshot is out (or when there is none): the tables' rows as they were are published. */
+        @Override
+        public boolean caughtUp() {
+            return snapshot == null;
+        }
+
         @Override
         public Batch poll(Duration maxWait) throws Exception {
             List<Event> out = new ArrayList<>();

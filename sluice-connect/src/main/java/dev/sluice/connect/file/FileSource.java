@@ -75,6 +75,8 @@ public final class FileSource implements SourceConnector {
         private long offset;
         /** Where the next read from the file starts: past the lines and the partial line already buffered. */
         private long readPosition;
+        /** Every complete line the file had when it was opened has been read. */
+        private boolean caughtUp;
 
         private List<String> header;
         private final byte[] chunk = new byte[64 * 1024];
@@ -125,12 +127,18 @@ public final class FileSource implements SourceConnector {
             }
             offset = consumed;
             if (events.isEmpty()) {
+                caughtUp = true;
                 if (!follow && partial.size() == 0) {
                     return null;
                 }
                 Thread.sleep(Math.min(200, maxWait.toMillis()));
             }
             return new Batch(events, position());
+        }
+
+        @Override
+        public boolean caughtUp() {
+            return caughtUp;
         }
 
         private Map<String, Object> position() {

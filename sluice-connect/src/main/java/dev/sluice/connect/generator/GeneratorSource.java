@@ -132,6 +132,12 @@ public final class GeneratorSource implements SourceConnector {
             startNanos = System.nanoTime();
         }
 
+        /** An endless generator has nothing from before; one with a count has caught up when it is done. */
+        @Override
+        public boolean caughtUp() {
+            return count == Long.MAX_VALUE || next >= count;
+        }
+
         @Override
         public Batch poll(Duration maxWait) throws InterruptedException {
             if (next >= count) {

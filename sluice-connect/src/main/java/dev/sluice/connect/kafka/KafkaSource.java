@@ -67,8 +67,10 @@ public final class KafkaSource implements SourceConnector {
         private Consumer consumer;
         /** Next offset to read, per partition: the position. */
         private final Map<String, Object> next = new LinkedHashMap<>();
-        /** With {@code until: end}: where each partition ended when the source started. */
+        /** Where each partition ended when the source started: it stops there with {@code until: end}. */
         private final Map<Integer, Long> ends = new HashMap<>();
+
+        private boolean caughtUp;
 
         Reader(BridgeSettings settings, boolean startAtLatest, boolean untilEnd) {
             this.settings = settings;
@@ -87,11 +89,9 @@ public final class KafkaSource implements SourceConnector {
                 all.add(new TopicPartition(settings.topic(), p.partition()));
             }
             consumer.assign(all);
-            if (untilEnd) { // the end a read-committed reader sees: before any open transaction
-                consumer.seekToEnd(all);
-                for (TopicPartition tp : all) {
-                    ends.put(tp.partition(), consumer.position(tp));
-                }
+            consumer.seekToEnd(all); // the end a read-committed reader sees: before any open transaction
+            for (TopicPartition tp : all) {
+                ends.put(tp.partition(), consumer.position(tp));
             }
             for (TopicPartition tp : all) {
                 Object stored = position == null ? null : position.get(Integer.toString(tp.partition()));
@@ -118,6 +118,12 @@ public final class KafkaSource implements SourceConnector {
                 next.put(Integer.toString(e.partition()), e.offset() + 1);
             }
             return new Batch(events, new LinkedHashMap<>(next));
+        }
+
+        @Override
+        public boolean caughtUp() {
+            caughtUp = caughtUp || reachedEnd();
+            return caughtUp;
         }
 
         private boolean reachedEnd() {

@@ -31,7 +31,8 @@ public enum TopicSetting {
             "7d",
             -1,
             Long.MAX_VALUE,
-            "Delete segments whose newest record is older than this; -1 keeps data forever."),
+            "Delete segments last written longer ago than this (events' own timestamps do not count); -1 keeps data"
+                    + " forever."),
     RETENTION_BYTES(
             "retention.bytes",
             Type.SIZE,

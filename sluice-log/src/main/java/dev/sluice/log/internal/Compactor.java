@@ -176,10 +176,10 @@ final class Compactor {
             }
             boolean needsHorizon = hasTombstone && !batch.hasDeleteHorizon();
             if (kept.size() == batch.recordCount() && !needsHorizon) {
-                out.append(batch.duplicate());
+                out.append(batch.duplicate(), now);
             } else {
                 long horizon = hasTombstone ? (needsHorizon ? now + deleteRetentionMs : batch.deleteHorizonMs()) : -1;
-                out.append(rewrite(batch, kept, horizon));
+                out.append(rewrite(batch, kept, horizon), now);
             }
             if (hasTombstone) {
                 long horizon = needsHorizon ? now + deleteRetentionMs : batch.deleteHorizonMs();

@@ -131,7 +131,7 @@ public final class DefaultPartitionLog implements PartitionLog {
             maybeRoll(batch);
             long base = logEndOffset;
             batch.assignBaseOffset(base);
-            active.append(batch);
+            active.append(batch, clock.millis());
             logEndOffset = batch.nextOffset();
             result = new AppendResult(base, batch.lastOffset());
             if (config.flushPolicy() == FlushPolicy.ALWAYS) {

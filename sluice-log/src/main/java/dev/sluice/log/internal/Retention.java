@@ -4,8 +4,10 @@ import dev.sluice.log.config.TopicConfig;
 import java.util.List;
 
 /**
- * Deletes whole segments from the front of a partition when they are older than {@code retention.ms} or while the
- * partition is larger than {@code retention.bytes}. The active segment is rolled first when it is itself expired, so
+ * Deletes whole segments from the front of a partition when they were last written longer ago than {@code
+ * retention.ms} or while the partition is larger than {@code retention.bytes}. Age is the time since the segment was
+ * written, not its events' timestamps: events stamped long ago (a replay of last month, an import, window results over
+ * old data) are kept as long as any, and never deleted before a pipeline has read them for being old. The active segment is rolled first when it is itself expired, so
  * that a quiet topic also loses its old data. Only data below the high watermark is ever deleted.
  */
 final class Retention {
@@ -23,7 +25,7 @@ final class Retention {
             Segment active = log.activeSegment();
             if (config.retentionMs() >= 0
                     && !active.isEmpty()
-                    && active.maxTimestamp() < now - config.retentionMs()
+                    && active.lastWrittenAt() < now - config.retentionMs()
                     && active.nextOffset() <= log.highWatermark()) {
                 log.roll();
             }
@@ -34,7 +36,7 @@ final class Retention {
                     break;
                 }
                 boolean expired =
-                        config.retentionMs() >= 0 && !s.isEmpty() && s.maxTimestamp() < now - config.retentionMs();
+                        config.retentionMs() >= 0 && !s.isEmpty() && s.lastWrittenAt() < now - config.retentionMs();
                 boolean oversize = config.retentionBytes() >= 0 && total - s.size() >= config.retentionBytes();
                 if (!expired && !oversize) {
                     break;

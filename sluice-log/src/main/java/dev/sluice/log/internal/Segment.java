@@ -30,6 +30,12 @@ final class Segment {
     private volatile long maxTimestamp = -1;
     /** Timestamp that ages the segment for {@code segment.ms}: the first batch's max timestamp, or creation time. */
     private long rollingTimestamp;
+    /**
+     * When the segment was last written, on the log's clock (the file's last-modified time for a segment opened from
+     * disk): what {@code retention.ms} ages it by, so that events stamped long ago (a replay, an import, a window over
+     * last month) are kept as long as new ones.
+     */
+    private volatile long lastWrittenAt;
 
     private int bytesSinceLastIndexEntry;
 
@@ -65,6 +71,7 @@ final class Segment {
         }
         Segment s = new Segment(dir, baseOffset, suffix, indexIntervalBytes, maxIndexBytes, true);
         s.rollingTimestamp = now;
+        s.lastWrittenAt = now;
         return s;
     }
 
@@ -75,6 +82,11 @@ final class Segment {
     static Segment open(Path dir, long baseOffset, int indexIntervalBytes, int maxIndexBytes, boolean active) {
         Segment s = new Segment(dir, baseOffset, "", indexIntervalBytes, maxIndexBytes, active);
         s.loadEnd();
+        try {
+            s.lastWrittenAt = Files.getLastModifiedTime(s.log.path()).toMillis();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the time of " + s.log.path(), e);
+        }
         return s;
     }
 
@@ -104,6 +116,11 @@ final class Segment {
         return rollingTimestamp;
     }
 
+    /** When the segment was last written: see {@link #lastWrittenAt}. */
+    long lastWrittenAt() {
+        return lastWrittenAt;
+    }
+
     boolean indexIsFull() {
         return offsetIndex.isFull() || timeIndex.isFull();
     }
@@ -116,8 +133,9 @@ final class Segment {
         return size + (long) offsetIndex.sizeInBytes() + timeIndex.sizeInBytes();
     }
 
-    /** Writes a batch whose base offset is already assigned. */
-    void append(RecordBatch batch) {
+    /** Writes a batch whose base offset is already assigned, at {@code now} on the log's clock. */
+    void append(RecordBatch batch, long now) {
+        lastWrittenAt = now;
         ByteBuffer bytes = batch.buffer();
         int position = size;
         int length = bytes.remaining();

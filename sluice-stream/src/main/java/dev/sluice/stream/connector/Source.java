@@ -57,6 +57,17 @@ public interface Source extends AutoCloseable {
      */
     default void stored(Map<String, Object> position) throws Exception {}
 
+    /**
+     * Whether the source has published what its input held when it opened: a file read to the end it had, a topic to
+     * the end offsets it had, a database's snapshot, a generator with a count all of it. A table joined from the
+     * source's topic is loaded only once that is acknowledged, so events are not joined with a table that its own
+     * pipeline is still filling. Asked on the source's thread after each poll; once true it stays true. A source of
+     * live events only (a subscription, an endless generator) has nothing from before: true at once, the default.
+     */
+    default boolean caughtUp() {
+        return true;
+    }
+
     @Override
     void close() throws Exception;
 }

@@ -31,6 +31,9 @@ public final class PipelineRun implements AutoCloseable {
     private final Broker broker;
     private final Producer producer;
     private final List<SourceTask> sources = new ArrayList<>();
+    /** The source tasks by name, for other threads (tables wait for the sources that write them). */
+    private final Map<String, SourceTask> sourcesByName = new ConcurrentHashMap<>();
+
     private final List<StageTask> stages = new ArrayList<>();
     private final List<Thread> sourceThreads = new ArrayList<>();
     private final List<Thread> stageThreads = new ArrayList<>();
@@ -104,7 +107,7 @@ public final class PipelineRun implements AutoCloseable {
             failure.compareAndSet(null, task + " stopped: " + describe(error));
             new Thread(this::stop, "sluice-stop").start();
         };
-        tables = new TableReaders(broker, supervisor);
+        tables = new TableReaders(broker, supervisor, this::sourcesCaughtUp);
         var stepContext = new dev.sluice.stream.step.StepContext(options.baseDir(), options.clock()).withTables(tables);
         for (PipelinePlan.StagePlan s : plan.stages()) {
             Metrics m = metrics.computeIfAbsent(s.spec().name(), k -> new Metrics());
@@ -147,6 +150,7 @@ public final class PipelineRun implements AutoCloseable {
             Metrics m = metrics.computeIfAbsent(s.spec().name(), k -> new Metrics());
             SourceTask task = new SourceTask(s, producer, positions, m, supervisor);
             sources.add(task);
+            sourcesByName.put(s.spec().name(), task);
             sourceThreads.add(thread(task, "sluice-source-" + s.spec().name()));
         }
     }
@@ -257,6 +261,22 @@ public final class PipelineRun implements AutoCloseable {
             lag += Math.max(0, ends.get(tp) - committed.getOrDefault(tp, starts.get(tp)));
         }
         return lag;
+    }
+
+    /**
+     * Whether every source of the run that writes {@code topic} has published, acknowledged, what its input held at the
+     * start (false for one not started yet).
+     */
+    private boolean sourcesCaughtUp(String topic) {
+        for (PipelinePlan.SourcePlan s : plan.sources()) {
+            if (s.spec().to().equals(topic)) {
+                SourceTask task = sourcesByName.get(s.spec().name());
+                if (task == null || !task.isCaughtUp()) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** True once every source has finished (a bounded source reached its end). */

@@ -38,6 +38,10 @@ final class SourceTask implements Runnable {
 
     private volatile boolean running = true;
     private volatile boolean finished;
+    /** The source has published what its input held at the start, and the broker acknowledged it. */
+    private volatile boolean caughtUp;
+    /** The batch whose acknowledgement makes the source caught up, while it is in flight. */
+    private InFlight caughtUpAt;
 
     SourceTask(
             PipelinePlan.SourcePlan plan,
@@ -58,6 +62,7 @@ final class SourceTask implements Runnable {
         String name = plan.spec().name();
         try (Source source = plan.connector().create(plan.config(), plan.context())) {
             if (source instanceof Source.Push push) {
+                caughtUp = true; // it is handed live events only
                 runPush(push);
                 return;
             }
@@ -66,6 +71,7 @@ final class SourceTask implements Runnable {
                 Source.Batch batch = source.poll(Duration.ofMillis(200));
                 if (batch == null) {
                     settle(source, 0);
+                    caughtUp = true;
                     finished = true;
                     return;
                 }
@@ -83,6 +89,7 @@ final class SourceTask implements Runnable {
                     inFlight.add(new InFlight(CompletableFuture.completedFuture(null), batch.position(), 0));
                     queued = batch.position();
                 }
+                noteCaughtUp(source);
                 settle(source, MAX_IN_FLIGHT - 1);
             }
             settle(source, 0);
@@ -119,6 +126,18 @@ final class SourceTask implements Runnable {
         }
     }
 
+    /** Once the source says it has caught up: caught up when what it published until then is acknowledged. */
+    private void noteCaughtUp(Source source) {
+        if (caughtUp || caughtUpAt != null || !source.caughtUp()) {
+            return;
+        }
+        if (inFlight.isEmpty()) {
+            caughtUp = true;
+        } else {
+            caughtUpAt = inFlight.peekLast();
+        }
+    }
+
     private CompletableFuture<Void> publish(List<Event> events) {
         CompletableFuture<?>[] sent = new CompletableFuture<?>[events.size()];
         for (int i = 0; i < sent.length; i++) {
@@ -139,6 +158,9 @@ final class SourceTask implements Runnable {
                 && (inFlight.size() > keepAtMost || inFlight.peek().acked().isDone())) {
             InFlight batch = inFlight.poll();
             batch.acked().join();
+            if (batch == caughtUpAt) {
+                caughtUp = true;
+            }
             metrics.out.add(batch.events());
             position = batch.position();
         }
@@ -166,6 +188,15 @@ final class SourceTask implements Runnable {
 
     String name() {
         return plan.spec().name();
+    }
+
+    /** Whether the source has published, acknowledged, what its input held at the start ({@link Source#caughtUp}). */
+    boolean isCaughtUp() {
+        return caughtUp;
+    }
+
+    String topic() {
+        return plan.spec().to();
     }
 
     boolean isFinished() {

@@ -23,7 +23,7 @@ import java.util.concurrent.CountDownLatch;
 /**
  * Keeps a {@link VersionedTable} up to date from its topic, on a thread of its own: reads every partition from the
  * beginning (no consumer group, nothing committed: the topic is the table's state), says when it has read up to the
- * end offsets it found at the start, and follows the topic from then on. An event whose value is not a JSON object
+ * end offsets it found at the start (after the run's sources that write the topic published what they had then), and follows the topic from then on. An event whose value is not a JSON object
  * (or whose time field holds no time) is skipped with a warning naming it; a null or empty value deletes the key.
  * The table is written by this thread only.
  */
@@ -34,6 +34,9 @@ final class TableReader implements Runnable {
     private final TableSource source;
     private final FieldPath timeField;
     private final TaskSupervisor supervisor;
+    /** Whether the run's sources that write the topic have published what their input held at the start. */
+    private final java.util.function.BooleanSupplier sourcesCaughtUp;
+
     private final VersionedTable table;
     private final CountDownLatch loaded = new CountDownLatch(1);
     private volatile Consumer consumer;
@@ -41,9 +44,14 @@ final class TableReader implements Runnable {
     private volatile boolean running = true;
     private long skipped;
 
-    TableReader(Broker broker, TableSource source, TaskSupervisor supervisor) {
+    TableReader(
+            Broker broker,
+            TableSource source,
+            TaskSupervisor supervisor,
+            java.util.function.BooleanSupplier sourcesCaughtUp) {
         this.broker = broker;
         this.source = source;
+        this.sourcesCaughtUp = sourcesCaughtUp;
         this.timeField = source.timeField() == null ? null : FieldPath.of(source.timeField());
         this.supervisor = supervisor;
         this.table = new VersionedTable(source.historyMs());
@@ -70,6 +78,7 @@ final class TableReader implements Runnable {
                     .toList();
             c.assign(partitions);
             c.seekToBeginning(partitions);
+            awaitSources();
             Map<TopicPartition, Long> ends = new HashMap<>(broker.admin().endOffsets(partitions));
             while (running) {
                 for (ConsumedEvent e : c.poll(Duration.ofMillis(200))) {
@@ -97,6 +106,26 @@ final class TableReader implements Runnable {
                 failure = new IllegalStateException("the run stopped before table '" + source.topic() + "' was read");
             }
             loaded.countDown();
+        }
+    }
+
+    /** Waits until the run's sources that write the table have published what they had at the start. */
+    private void awaitSources() {
+        boolean said = false;
+        while (running && !sourcesCaughtUp.getAsBoolean()) {
+            if (!said) {
+                LOG.log(
+                        System.Logger.Level.INFO,
+                        "table " + source.topic() + ": waiting for the pipeline's sources that write it to publish what"
+                                + " they had at the start before loading it");
+                said = true;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 
