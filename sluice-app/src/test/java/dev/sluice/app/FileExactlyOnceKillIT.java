@@ -14,6 +14,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * restarted each time, then stopped cleanly: the published files hold every event exactly once, and no file in the
  * directory is partial.
  */
+@ExtendWith(CpuHog.Beside.class)
 class FileExactlyOnceKillIT {
     private static final int EVENTS = 600_000;
 

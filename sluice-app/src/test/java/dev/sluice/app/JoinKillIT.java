@@ -25,6 +25,7 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * restarted each time: the table ends up with exactly the pairs (and unmatched orders) a nested loop over the same
  * events gives — no pair lost, and no order reported unmatched that had a match.
  */
+@ExtendWith(CpuHog.Beside.class)
 class JoinKillIT {
     private static final String PG = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
     private static final int ORDERS = 40_000;

@@ -27,12 +27,14 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An exactly-once Kafka-to-Kafka stage, its {@code sluice run} process killed with SIGKILL three times in the middle:
  * a {@code read_committed} reader of its output and dead-letter topics sees every result exactly once.
  */
+@ExtendWith(CpuHog.Beside.class)
 class KafkaExactlyOnceIT {
     private static final int EVENTS = 300_000;
     private static final int POISON_EVERY = 1_000;

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * restarted each time: DuckDB reads every event from the published files exactly once, and a bad event is in the
  * dead letters, not in the lake.
  */
+@ExtendWith(CpuHog.Beside.class)
 class ParquetKillIT {
     private static final int EVENTS = 300_000;
 

@@ -18,12 +18,14 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code sluice run} killed with SIGKILL in the middle, three times, then run to the end: no event is missing from any
  * sink, and the upserting tables (PostgreSQL and DuckDB) hold exactly one row per event.
  */
+@ExtendWith(CpuHog.Beside.class)
 class PipelineKillIT {
     /** Tables this test created in the shared database, dropped afterwards. */
     private final java.util.List<String> createdTables = new java.util.ArrayList<>();

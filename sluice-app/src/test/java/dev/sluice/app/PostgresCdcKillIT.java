@@ -24,6 +24,7 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * topic's changes in order gives exactly the table's rows (so no change was lost), and every row came as a snapshot
  * read or an insert.
  */
+@ExtendWith(CpuHog.Beside.class)
 class PostgresCdcKillIT {
     private static final int EXISTING = 200_000;
     private static final int WRITES = 4_000;
@@ -69,15 +71,19 @@ class PostgresCdcKillIT {
             writing.get(2, TimeUnit.MINUTES);
             Map<Integer, Map<String, Object>> table = rows(url);
             Replayed replayed;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+            // each run twice as long as the one before: a snapshot cut short starts again, and on a busy machine a
+            // snapshot of the whole table needs more than a few seconds
+            long runMs = 3_000;
             do {
                 Process last = SluiceProcess.start(dir, dir.resolve("last.log"), "run", file.toString(), "--quiet");
-                Thread.sleep(3_000);
+                Thread.sleep(runMs);
+                runMs *= 2;
                 SluiceProcess.stop(last); // SIGTERM: stops cleanly, releasing the data directory to look into
                 replayed = replay();
             } while (!replayed.rows.equals(table) && System.nanoTime() < deadline);
             assertThat(replayed.rows)
-                    .as("the table, replayed from the topic; logs in " + dir)
+                    .as("the table, replayed from the topic; logs in " + dir + "; " + differences(table, replayed.rows))
                     .isEqualTo(table);
             assertThat(replayed.created)
                     .as("rows that came as a read or an insert")
@@ -142,6 +148,26 @@ class PostgresCdcKillIT {
         }
         created.retainAll(rows.keySet());
         return new Replayed(rows, created.size());
+    }
+
+    /** What differs, in a few words: missing, extra and changed ids, a few of each. */
+    private static String differences(Map<Integer, Map<String, Object>> table, Map<Integer, Map<String, Object>> got) {
+        List<Integer> missing = table.keySet().stream()
+                .filter(k -> !got.containsKey(k))
+                .sorted()
+                .toList();
+        List<Integer> extra = got.keySet().stream()
+                .filter(k -> !table.containsKey(k))
+                .sorted()
+                .toList();
+        List<String> changed = table.keySet().stream()
+                .filter(k -> got.containsKey(k) && !got.get(k).equals(table.get(k)))
+                .sorted()
+                .map(k -> k + ": " + got.get(k) + " instead of " + table.get(k))
+                .toList();
+        return missing.size() + " missing " + missing.subList(0, Math.min(10, missing.size())) + ", " + extra.size()
+                + " extra " + extra.subList(0, Math.min(10, extra.size())) + ", " + changed.size() + " changed "
+                + changed.subList(0, Math.min(5, changed.size()));
     }
 
     private static Map<String, Object> normal(Map<String, Object> row) {

@@ -27,6 +27,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * time: the table ends up equal to a batch computation over the same events, with no window lost and none counted
  * twice.
  */
+@ExtendWith(CpuHog.Beside.class)
 class WindowKillIT {
     private static final String PG = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
     private static final int EVENTS = 150_000;
