@@ -25,7 +25,7 @@ public final class Expressions {
                     .pragma(false)
                     .annotation(false)
                     .script(false))
-            .permissions(JexlPermissions.RESTRICTED.compose("dev.sluice.stream.expr.*"))
+            .permissions(JexlPermissions.RESTRICTED.compose("dev.sluice.stream.expr.*", "dev.sluice.stream.json.*"))
             .namespaces(Map.of("fn", new Functions()))
             .strict(true)
             .safe(true)

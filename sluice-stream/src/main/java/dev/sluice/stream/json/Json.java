@@ -56,6 +56,28 @@ public final class Json {
         return new String(JsonWriter.write(value), java.nio.charset.StandardCharsets.UTF_8);
     }
 
+    /**
+     * Takes a field out of an event's fields; fields parsed from JSON are not decoded for it (the field is skipped when
+     * they are written). Returns whether it was there.
+     */
+    public static boolean drop(Map<String, Object> fields, String key) {
+        if (fields instanceof LazyJsonObject lazy) {
+            return lazy.drop(key);
+        }
+        boolean had = fields.containsKey(key);
+        fields.remove(key);
+        return had;
+    }
+
+    /** Takes every field but these out of an event's fields, as {@link #drop} does. */
+    public static void keepOnly(Map<String, Object> fields, java.util.Collection<String> keys) {
+        if (fields instanceof LazyJsonObject lazy) {
+            lazy.keepOnly(keys);
+        } else {
+            fields.keySet().retainAll(keys);
+        }
+    }
+
     /** A copy of maps and lists, so that the copy can be changed on its own; other values are shared. */
     @SuppressWarnings("unchecked")
     public static Object deepCopy(Object value) {

@@ -16,7 +16,7 @@ import java.util.Set;
  * what it saves is building values nobody reads and rewriting text nobody changed. A pipeline that filters on one
  * field and adds another touches two of the fields and copies the rest as they came.
  *
- * <p>{@code get}, {@code containsKey} and {@code put} work on the bytes; any other use of the map (iterating it,
+ * <p>{@code get}, {@code containsKey}, {@code put} and {@link #drop} work on the bytes; any other use of the map (iterating it,
  * removing a field, asking its size) first decodes every field into an ordinary {@link LinkedHashMap}, which it is from
  * then on. A field whose value is an object or an array counts as changed once it has been read, since its reader may
  * change it in place. Owned by one thread; not thread-safe.
@@ -38,6 +38,10 @@ final class LazyJsonObject extends AbstractMap<String, Object> {
 
     private Object[] values;
     private boolean[] changed;
+    /** Fields taken out ({@link #drop}), which are skipped as if they had not come; null while none is. */
+    private boolean[] removed;
+
+    private int removedCount;
     private List<String> addedNames;
     private List<Object> addedValues;
     /** Once set, the whole truth: every operation goes to it. */
@@ -181,10 +185,65 @@ final class LazyJsonObject extends AbstractMap<String, Object> {
         int h = s.hashCode();
         for (int i = 0; i < count; i++) {
             if (hashes[i] == h && nameIs(i, s)) {
-                return i;
+                return removed != null && removed[i] ? -1 : i;
             }
         }
         return -1;
+    }
+
+    /**
+     * Takes a field out without decoding it or the others: it is skipped when the object is written. Returns whether
+     * it was there.
+     */
+    boolean drop(String key) {
+        if (decoded != null) {
+            boolean had = decoded.containsKey(key);
+            decoded.remove(key);
+            return had;
+        }
+        int i = indexOf(key);
+        if (i >= 0) {
+            if (removed == null) {
+                removed = new boolean[count];
+            }
+            removed[i] = true;
+            removedCount++;
+            return true;
+        }
+        int a = addedNames == null ? -1 : addedNames.indexOf(key);
+        if (a >= 0) {
+            addedNames.remove(a);
+            addedValues.remove(a);
+            return true;
+        }
+        return false;
+    }
+
+    /** Takes out every field but these, as {@link #drop} does. */
+    void keepOnly(java.util.Collection<String> keys) {
+        if (decoded != null) {
+            decoded.keySet().retainAll(keys);
+            return;
+        }
+        for (int i = 0; i < count; i++) {
+            if ((removed == null || !removed[i]) && !keys.contains(name(i))) {
+                if (removed == null) {
+                    removed = new boolean[count];
+                }
+                removed[i] = true;
+                removedCount++;
+            }
+        }
+        for (int a = addedNames == null ? -1 : addedNames.size() - 1; a >= 0; a--) {
+            if (!keys.contains(addedNames.get(a))) {
+                addedNames.remove(a);
+                addedValues.remove(a);
+            }
+        }
+    }
+
+    private boolean isRemoved(int i) {
+        return removed != null && removed[i];
     }
 
     private Object value(int i) {
@@ -255,7 +314,7 @@ final class LazyJsonObject extends AbstractMap<String, Object> {
 
     @Override
     public int size() {
-        return decoded != null ? decoded.size() : count + (addedNames == null ? 0 : addedNames.size());
+        return decoded != null ? decoded.size() : count - removedCount + (addedNames == null ? 0 : addedNames.size());
     }
 
     @Override
@@ -267,7 +326,9 @@ final class LazyJsonObject extends AbstractMap<String, Object> {
         if (decoded == null) {
             Map<String, Object> map = new LinkedHashMap<>(Math.max(16, size() * 2));
             for (int i = 0; i < count; i++) {
-                map.put(name(i), value(i));
+                if (!isRemoved(i)) {
+                    map.put(name(i), value(i));
+                }
             }
             for (int a = 0; addedNames != null && a < addedNames.size(); a++) {
                 map.put(addedNames.get(a), addedValues.get(a));
@@ -280,7 +341,7 @@ final class LazyJsonObject extends AbstractMap<String, Object> {
 
     /** The original bytes when nothing changed and they hold just this object, else null. */
     byte[] unchangedBytes() {
-        boolean unchanged = decoded == null && changed == null && addedNames == null;
+        boolean unchanged = decoded == null && changed == null && removed == null && addedNames == null;
         return unchanged && open == 0 && close == bytes.length - 1 ? bytes : null;
     }
 
@@ -290,16 +351,22 @@ final class LazyJsonObject extends AbstractMap<String, Object> {
             JsonWriter.object(out, decoded);
             return;
         }
-        if (changed == null) {
+        int written = count - removedCount;
+        if (changed == null && removed == null) {
             out.write(bytes, open, close - open); // everything up to the closing brace, as it came
         } else {
             out.write('{');
+            boolean first = true;
             for (int i = 0; i < count; i++) {
-                if (i > 0) {
+                if (isRemoved(i)) {
+                    continue;
+                }
+                if (!first) {
                     out.write(',');
                 }
+                first = false;
                 int nameStart = offsets[i * SLOTS];
-                if (changed[i]) {
+                if (changed != null && changed[i]) {
                     out.write(bytes, nameStart, offsets[i * SLOTS + 1] - nameStart);
                     out.write(':');
                     JsonWriter.value(out, values[i] == NULL ? null : values[i]);
@@ -309,7 +376,7 @@ final class LazyJsonObject extends AbstractMap<String, Object> {
             }
         }
         for (int a = 0; addedNames != null && a < addedNames.size(); a++) {
-            if (count > 0 || a > 0) {
+            if (written > 0 || a > 0) {
                 out.write(',');
             }
             JsonWriter.string(out, addedNames.get(a));

@@ -55,6 +55,26 @@ public final class FieldPath {
         return current instanceof Map<?, ?> m ? m.remove(parts[parts.length - 1]) : null;
     }
 
+    /** Removes the field, without reading its value (fields parsed from JSON are not decoded for it). */
+    @SuppressWarnings("unchecked")
+    public void delete(Map<String, Object> fields) {
+        Object current = fields;
+        for (int i = 0; i < parts.length - 1; i++) {
+            if (!(current instanceof Map<?, ?> m)) {
+                return;
+            }
+            current = m.get(parts[i]);
+        }
+        if (current instanceof Map<?, ?> m) {
+            dev.sluice.stream.json.Json.drop((Map<String, Object>) m, parts[parts.length - 1]);
+        }
+    }
+
+    /** Whether it is a top-level field name rather than a path into nested objects. */
+    public boolean isTopLevel() {
+        return parts.length == 1;
+    }
+
     @Override
     public String toString() {
         return path;

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
-/** The simple field steps: {@code set}, {@code rename} and {@code drop}. */
+/** The simple field steps: {@code set}, {@code rename}, {@code drop} and {@code keep}. */
 final class FieldSteps {
     private FieldSteps() {}
 
@@ -89,9 +89,43 @@ final class FieldSteps {
                 @Override
                 public void apply(StreamRecord record, Consumer<StreamRecord> out) {
                     Map<String, Object> m = record.fields();
-                    fields.forEach(f -> f.remove(m));
+                    fields.forEach(f -> f.delete(m));
                     out.accept(record);
                 }
+            };
+        }
+    }
+
+    /**
+     * {@code keep: [ts, user, page]} keeps these top-level fields and removes every other one (in the order the event
+     * has them); fields parsed from JSON are neither decoded nor rewritten for it.
+     */
+    static final class Keep implements StepFactory {
+        @Override
+        public String kind() {
+            return "keep";
+        }
+
+        @Override
+        public String usage() {
+            return "keep: [ts, user, page]";
+        }
+
+        @Override
+        public Step create(StepSpec spec, StepContext context) {
+            List<String> names = Args.strings(spec.argument(), spec.location(), "keep", "[ts, user, page]");
+            for (String name : names) {
+                if (!FieldPath.of(name).isTopLevel()) {
+                    throw new dev.sluice.stream.spec.PipelineException(
+                            spec.location(),
+                            "'keep' takes top-level fields, got '" + name + "'; to keep a nested field, copy it to"
+                                    + " the top level first (map: {city: \"event." + name + "\"}) and keep that.");
+                }
+            }
+            java.util.Set<String> keys = new java.util.HashSet<>(names);
+            return (record, out) -> {
+                dev.sluice.stream.json.Json.keepOnly(record.fields(), keys);
+                out.accept(record);
             };
         }
     }

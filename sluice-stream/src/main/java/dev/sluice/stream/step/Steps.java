@@ -23,6 +23,7 @@ public final class Steps {
                 new FieldSteps.Set(),
                 new FieldSteps.Rename(),
                 new FieldSteps.Drop(),
+                new FieldSteps.Keep(),
                 new NormalizeStep.Factory(),
                 new EnrichStep.Factory(),
                 new RouteStep.Factory(),

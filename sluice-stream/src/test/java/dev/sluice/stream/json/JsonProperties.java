@@ -47,7 +47,7 @@ class JsonProperties {
     void shouldWriteBackTheChangedObject(
             @ForAll("texts") byte[] text,
             @ForAll("values") Object newValue,
-            @ForAll @IntRange(min = 0, max = 3) int change)
+            @ForAll @IntRange(min = 0, max = 6) int change)
             throws Exception {
         @SuppressWarnings("unchecked")
         Map<String, Object> expected = (Map<String, Object>) JACKSON.readValue(text);
@@ -74,6 +74,31 @@ class JsonProperties {
                     List<Object> nested = (List<Object>) l;
                     nested.add(newValue);
                     ((List<Object>) expected.get(existing)).add(newValue);
+                }
+            }
+            case 4 -> { // take a field out, then add one of the same name
+                expected.remove(existing);
+                Json.drop(lazy, existing);
+                assertThat(lazy.containsKey(existing)).isFalse();
+                assertThat(lazy.size()).isEqualTo(expected.size());
+                expected.put(existing, newValue);
+                lazy.put(existing, newValue);
+            }
+            case 5 -> { // take every field out but the first, and an added one
+                expected.put("added", newValue);
+                lazy.put("added", newValue);
+                expected.keySet().retainAll(java.util.Set.of(existing));
+                Json.keepOnly(lazy, java.util.Set.of(existing));
+                assertThat(lazy.size()).isEqualTo(expected.size());
+            }
+            case 6 -> { // take fields out, keeping an added one
+                lazy.put("added", newValue);
+                expected.put("added", newValue);
+                for (String k : List.copyOf(expected.keySet())) {
+                    if (!k.equals("added") && k.hashCode() % 2 == 0) {
+                        expected.remove(k);
+                        Json.drop(lazy, k);
+                    }
                 }
             }
             default -> {} // unchanged

@@ -100,6 +100,42 @@ class StepsTest {
                 .hasMessageContaining("lowr");
     }
 
+    /**
+     * Expressions JEXL evaluates itself (methods, functions, {@code =~}) read the fields of events parsed from JSON
+     * too, not only of maps (they were refused: "undefined property").
+     */
+    @Test
+    void shouldEvaluateEveryExpressionOnParsedEvents() {
+        StreamRecord bot = run("parse", "json", raw("{\"agent\":\"Googlebot/2.1\",\"page\":\"/A\"}"))
+                .get(0);
+        assertThat(run("filter", "!event.agent.contains('bot')", bot)).isEmpty();
+        assertThat(run("filter", "event.agent =~ '.*bot.*'", bot)).hasSize(1);
+        assertThat(run("map", Map.of("page", "fn:lower(event.page)"), bot)
+                        .get(0)
+                        .fields())
+                .containsEntry("page", "/a");
+        StreamRecord human =
+                run("parse", "json", raw("{\"agent\":\"Mozilla\"}")).get(0);
+        assertThat(run("filter", "!event.agent.contains('bot')", human)).hasSize(1);
+    }
+
+    @Test
+    void shouldKeepAndDropFieldsOfParsedEventsWithoutRewritingTheOthers() {
+        StreamRecord click = run(
+                        "parse", "json", raw("{\"ts\":1,\"user\":\"u\\u0031\",\"agent\":\"x\",\"page\":\"/\"}"))
+                .get(0);
+        StreamRecord kept =
+                run("keep", List.of("ts", "user", "page", "country"), click).get(0);
+        assertThat(new String(kept.valueBytes(), StandardCharsets.UTF_8))
+                .as("the kept fields' bytes as they came")
+                .isEqualTo("{\"ts\":1,\"user\":\"u\\u0031\",\"page\":\"/\"}");
+        StreamRecord dropped = run("drop", List.of("user"), kept).get(0);
+        assertThat(new String(dropped.valueBytes(), StandardCharsets.UTF_8)).isEqualTo("{\"ts\":1,\"page\":\"/\"}");
+        assertThatThrownBy(() -> run("keep", List.of("user.id"), click))
+                .isInstanceOf(PipelineException.class)
+                .hasMessageContaining("'keep' takes top-level fields, got 'user.id'");
+    }
+
     @Test
     void shouldSetRenameDropAndExplode() {
         StreamRecord r = fields("usr", "ana", "password", "x", "items", List.of(1, 2, 3));
