@@ -255,6 +255,7 @@ class WindowPipelineTest {
     void shouldCloseEveryWindowBehindTheInputsEventTimeWhileItsByKeyPartitionIsQuiet() throws Exception {
         PipelineSpec spec = counting(
                 3,
+                3, // a task per by-key partition: the tasks that do not get the last click hold no other event time
                 Windows.tumbling("1m")
                         .by("page")
                         .time("ts")
@@ -335,6 +336,10 @@ class WindowPipelineTest {
 
     /** Clicks in as many partitions, counted by a window in one task, results out to "counts". */
     private static PipelineSpec counting(int partitions, Windows window) {
+        return counting(partitions, 1, window);
+    }
+
+    private static PipelineSpec counting(int partitions, int tasks, Windows window) {
         return Pipeline.named("p")
                 .topic("clicks", partitions)
                 .topic("counts", 1)
@@ -343,7 +348,7 @@ class WindowPipelineTest {
                         s -> s.from("clicks")
                                 .parse("json")
                                 .window(window)
-                                .parallelism(1)
+                                .parallelism(tasks)
                                 .to("counts"))
                 .build();
     }
