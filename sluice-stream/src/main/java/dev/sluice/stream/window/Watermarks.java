@@ -44,6 +44,8 @@ public final class Watermarks {
          * #NONE} when the last report made none, or an event came after it.
          */
         long quietUntil = NONE;
+        /** Same clock: not idle before this, whatever reports say (another input resumed: see {@link #wake}). */
+        long heldUntil = NONE;
     }
 
     /** Inputs read directly: one is idle when it has had no event for {@code idleTimeoutMs}. */
@@ -81,26 +83,32 @@ public final class Watermarks {
         inputs.remove(input);
     }
 
-    /**
-     * An event of an input. An input read directly that was idle wakes the others that are idle too: a quiet spell that
-     * silenced several inputs (a source that stalled, a night) tends to end for all of them at once, and the first to
-     * speak may be ahead in event time of what the others are about to send, so they hold the watermark at their own
-     * event time again until they have been quiet for the idle timeout once more. (Behind a by-key topic the stage
-     * before does this for its origins, and says so before it sends their events.)
-     */
+    /** An event of an input. An input that was idle wakes the others ({@link #wake}). */
     public void onEvent(Object input, long timestamp, long nowMs) {
         Input i = inputs.computeIfAbsent(input, k -> new Input());
         long now = nowMs - pausedMs;
-        if (!reported && idle(i, now)) {
-            for (Input other : inputs.values()) {
-                if (idle(other, now)) {
-                    other.lastEventAt = now;
-                }
-            }
+        if (idle(i, now)) {
+            wake(i, now);
         }
         i.maxTimestamp = Math.max(i.maxTimestamp, timestamp);
         i.lastEventAt = now;
         i.quietUntil = NONE;
+    }
+
+    /**
+     * An idle input speaks again: the other idle inputs are not idle for the idle timeout from now. A quiet spell that
+     * silenced several inputs (a source that stalled, a night) tends to end for all of them at once, and the first to
+     * speak may be ahead in event time of what the others are about to send: they hold the watermark at their own event
+     * time until they have been quiet for the idle timeout once more (behind a by-key topic, until then a report that
+     * says they are quiet does not count: it may have been written before they spoke again).
+     */
+    private void wake(Input resumed, long now) {
+        for (Input other : inputs.values()) {
+            if (other != resumed && idle(other, now)) {
+                other.lastEventAt = now;
+                other.heldUntil = now + idleTimeoutMs;
+            }
+        }
     }
 
     /**
@@ -114,8 +122,13 @@ public final class Watermarks {
         if (i == null) {
             return;
         }
+        long now = nowMs - pausedMs;
+        boolean wasIdle = idle(i, now);
         i.maxTimestamp = Math.max(i.maxTimestamp, latestEventTime);
-        i.quietUntil = quietMs >= idleTimeoutMs ? nowMs - pausedMs + validForMs : NONE;
+        i.quietUntil = quietMs >= idleTimeoutMs ? now + validForMs : NONE;
+        if (wasIdle && i.quietUntil == NONE) {
+            wake(i, now);
+        }
     }
 
     /** The task did not read for {@code ms} of processing time: idle timers stand still for that long. */
@@ -153,6 +166,9 @@ public final class Watermarks {
     }
 
     private boolean idle(Input i, long now) {
+        if (now < i.heldUntil) {
+            return false;
+        }
         if (reported) {
             return i.quietUntil != NONE && now < i.quietUntil;
         }

@@ -115,6 +115,29 @@ class AggregationsTest {
     }
 
     /**
+     * Behind a by-key topic, origins read by different tasks of the stage before resume at once after a quiet spell;
+     * the report that one of them is quiet may have been written just before it spoke again, so after an origin
+     * resumes no report makes another idle for an idle timeout.
+     */
+    @Test
+    void shouldWakeTheOtherIdleOriginsWhenOneResumes() {
+        Watermarks w = Watermarks.reported(1_000, 3_000);
+        w.register("o0", 0);
+        w.register("o1", 0);
+        w.onProgress("o0", 10_000, 3_000, 30_000, 0);
+        w.onProgress("o1", 10_500, 3_000, 30_000, 0);
+        assertThat(w.current(100)).as("both quiet at their sources").isEqualTo(9_500);
+        w.onEvent("o0", 200_000, 1_000); // o0 resumes far ahead; o1's events, from another task, are on their way
+        assertThat(w.current(1_000)).as("o1 woken").isEqualTo(9_500);
+        w.onProgress("o1", 10_500, 4_000, 30_000, 1_100); // written before o1 spoke again
+        assertThat(w.current(3_999))
+                .as("a report does not make it idle again yet")
+                .isEqualTo(9_500);
+        w.onProgress("o1", 10_500, 7_000, 30_000, 4_000);
+        assertThat(w.current(4_000)).as("quiet for the idle timeout since").isEqualTo(199_000);
+    }
+
+    /**
      * After a restart the task may wait a long time before it reads (a restore, a rebalance); the first input to speak
      * then must not set the watermark alone, or the events of the others, behind it in event time, would be late.
      */
