@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,7 +81,10 @@ public final class FileSource implements SourceConnector {
 
         private List<String> header;
         private final byte[] chunk = new byte[64 * 1024];
-        private final java.io.ByteArrayOutputStream partial = new java.io.ByteArrayOutputStream();
+        /** The bytes of a line begun in an earlier chunk, and how many there are. */
+        private byte[] partial = new byte[1024];
+
+        private int partialLength;
         private final java.util.ArrayDeque<byte[]> pendingLines = new java.util.ArrayDeque<>();
 
         Reader(Path path, String format, String key, boolean follow) {
@@ -116,19 +120,19 @@ public final class FileSource implements SourceConnector {
                     break;
                 }
                 consumed += line.length + 1;
-                String text = stripCr(new String(line, StandardCharsets.UTF_8));
+                line = stripCr(line);
                 if (format.equals("csv") && header == null) {
-                    header = csvCells(text);
+                    header = csvCells(new String(line, StandardCharsets.UTF_8));
                     continue;
                 }
-                if (!text.isBlank()) {
-                    events.add(event(text));
+                if (!isBlank(line)) {
+                    events.add(event(line));
                 }
             }
             offset = consumed;
             if (events.isEmpty()) {
                 caughtUp = true;
-                if (!follow && partial.size() == 0) {
+                if (!follow && partialLength == 0) {
                     return null;
                 }
                 Thread.sleep(Math.min(200, maxWait.toMillis()));
@@ -156,9 +160,9 @@ public final class FileSource implements SourceConnector {
                 file.seek(readPosition);
                 int n = file.read(chunk);
                 if (n <= 0) {
-                    if (!follow && partial.size() > 0) {
-                        byte[] last = partial.toByteArray(); // a final line without a newline
-                        partial.reset();
+                    if (!follow && partialLength > 0) {
+                        byte[] last = Arrays.copyOf(partial, partialLength); // a final line without a newline
+                        partialLength = 0;
                         return last;
                     }
                     return null;
@@ -167,54 +171,74 @@ public final class FileSource implements SourceConnector {
                 int start = 0;
                 for (int i = 0; i < n; i++) {
                     if (chunk[i] == '\n') {
-                        partial.write(chunk, start, i - start);
-                        pendingLines.add(partial.toByteArray());
-                        partial.reset();
+                        pendingLines.add(lineEndingAt(start, i));
                         start = i + 1;
                     }
                 }
-                partial.write(chunk, start, n - start);
+                appendPartial(start, n);
             }
             return pendingLines.removeFirst();
         }
 
-        private Event event(String text) throws IOException {
+        /** The line ending before {@code end} in the chunk, with the part of it read before the chunk. */
+        private byte[] lineEndingAt(int start, int end) {
+            if (partialLength == 0) {
+                return Arrays.copyOfRange(chunk, start, end);
+            }
+            appendPartial(start, end);
+            byte[] line = Arrays.copyOf(partial, partialLength);
+            partialLength = 0;
+            return line;
+        }
+
+        private void appendPartial(int start, int end) {
+            int length = end - start;
+            if (partialLength + length > partial.length) {
+                partial = Arrays.copyOf(partial, Math.max(partial.length * 2, partialLength + length));
+            }
+            System.arraycopy(chunk, start, partial, partialLength, length);
+            partialLength += length;
+        }
+
+        private Event event(byte[] line) throws IOException {
             long now = System.currentTimeMillis();
             if (format.equals("text")) {
-                return Event.of((byte[]) null, text.getBytes(StandardCharsets.UTF_8), now);
+                return Event.of((byte[]) null, line, now);
             }
-            Map<String, Object> fields;
             byte[] value;
+            Object k;
             if (format.equals("csv")) {
-                List<String> cells = csvCells(text);
-                fields = new LinkedHashMap<>();
+                List<String> cells = csvCells(new String(line, StandardCharsets.UTF_8));
+                Map<String, Object> fields = new LinkedHashMap<>();
                 for (int i = 0; i < header.size(); i++) {
                     fields.put(header.get(i), i < cells.size() ? cells.get(i) : null);
                 }
                 value = Json.write(fields);
+                k = key == null ? null : fields.get(key);
             } else {
-                value = text.getBytes(StandardCharsets.UTF_8);
-                fields = key == null ? null : tryParse(value);
+                value = line;
+                // invalid JSON is still published (the stage dead-letters it with the reason); it just has no key
+                k = key == null ? null : Json.topLevelField(value, key);
             }
-            Object k = key == null || fields == null ? null : fields.get(key);
             return Event.of(k == null ? null : k.toString().getBytes(StandardCharsets.UTF_8), value, now);
-        }
-
-        /** Invalid JSON is still published (the stage dead-letters it with the reason); it just has no key. */
-        private static Map<String, Object> tryParse(byte[] value) {
-            try {
-                return Json.parseObject(value);
-            } catch (RuntimeException e) {
-                return null;
-            }
         }
 
         private static List<String> csvCells(String line) throws IOException {
             return Csv.cells(line, ',');
         }
 
-        private static String stripCr(String s) {
-            return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
+        private static byte[] stripCr(byte[] line) {
+            return line.length > 0 && line[line.length - 1] == '\r' ? Arrays.copyOf(line, line.length - 1) : line;
+        }
+
+        /** Nothing but spaces and control characters, as {@link String#isBlank} has it for ASCII. */
+        private static boolean isBlank(byte[] line) {
+            for (byte b : line) {
+                if (b != ' ' && !(b >= 0x09 && b <= 0x0d) && !(b >= 0x1c && b <= 0x1f)) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         @Override

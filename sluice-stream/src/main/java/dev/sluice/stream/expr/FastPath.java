@@ -8,7 +8,8 @@ import org.apache.commons.jexl3.JexlArithmetic;
 
 /**
  * A direct evaluator for the common, simple expressions: field paths on {@code event}, {@code key} and
- * {@code timestamp}, literals, comparisons, {@code && || !}, and arithmetic. It applies JEXL's own arithmetic object for
+ * {@code timestamp}, literals, comparisons, {@code && || !}, arithmetic, and {@code contains}, {@code startsWith} and
+ * {@code endsWith} of a text field. It applies JEXL's own arithmetic object for
  * every operator, so results are JEXL's; it only skips JEXL's per-evaluation interpreter set-up, which costs more than
  * the comparison itself. Expressions outside this subset (functions, methods, {@code =~}, ternaries, ...) are left to
  * JEXL, as is any evaluation that meets a value the fast path does not handle (it throws {@link Unsupported}). A property
@@ -28,6 +29,8 @@ final class FastPath {
     interface Node {
         Object eval(StreamRecord r, JexlArithmetic a);
     }
+
+    private static final List<String> STRING_METHODS = List.of("contains", "startsWith", "endsWith");
 
     private final String src;
     private int pos;
@@ -189,10 +192,41 @@ final class FastPath {
             take(".");
             fields.add(identifier());
         }
-        if (peek("(") || peek("[") || peek("?")) {
+        String method = null;
+        if (peek("(") && !fields.isEmpty() && STRING_METHODS.contains(fields.get(fields.size() - 1))) {
+            method = fields.remove(fields.size() - 1);
+        }
+        if (peek("(") && method == null || peek("[") || peek("?")) {
             throw new IllegalStateException("method call or index");
         }
-        String[] names = fields.toArray(String[]::new);
+        Node field = field(fields.toArray(String[]::new));
+        return method == null ? field : stringMethod(field, method);
+    }
+
+    /**
+     * {@code contains}, {@code startsWith} and {@code endsWith} of a text field with a text argument: what JEXL calls,
+     * {@link String}'s own method. Any other receiver or argument goes back to JEXL.
+     */
+    private Node stringMethod(Node receiver, String method) {
+        expect("(");
+        Node argument = or();
+        expect(")");
+        if (peek(".") || peek("(") || peek("[") || peek("?")) {
+            throw new IllegalStateException("a call on the result of a method");
+        }
+        return (r, a) -> {
+            if (!(receiver.eval(r, a) instanceof String text) || !(argument.eval(r, a) instanceof String arg)) {
+                throw Unsupported.INSTANCE;
+            }
+            return switch (method) {
+                case "contains" -> text.contains(arg);
+                case "startsWith" -> text.startsWith(arg);
+                default -> text.endsWith(arg);
+            };
+        };
+    }
+
+    private static Node field(String[] names) {
         return (r, a) -> {
             Object current = r.value();
             if (!(current instanceof Map)) {

@@ -48,6 +48,21 @@ public final class Json {
         }
     }
 
+    /**
+     * The value of one top-level field of a JSON object, reading the text only up to that field (a source that takes
+     * an event's key from its value does not check the whole event: the stage that parses it does). With a repeated
+     * name, the first one counts.
+     *
+     * @return the field's value; null if it is missing or null, or if the text up to it is not a JSON object
+     */
+    public static Object topLevelField(byte[] bytes, String name) {
+        try {
+            return JsonReader.topLevelField(bytes, name);
+        } catch (JsonException e) {
+            return null;
+        }
+    }
+
     public static byte[] write(Object value) {
         return JsonWriter.write(value);
     }

@@ -272,6 +272,61 @@ final class JsonReader {
         return c >= '0' && c <= '9';
     }
 
+    /**
+     * Reads the fields of the object in {@code bytes} up to the one named {@code name} and decodes its value.
+     *
+     * @return the value, or null when the object has no such field
+     * @throws JsonException if the text up to and including that value is not a JSON object
+     */
+    static Object topLevelField(byte[] bytes, String name) {
+        JsonReader r = new JsonReader(bytes, 0, bytes.length);
+        if (r.peek() != '{') {
+            throw r.unexpected("'{'");
+        }
+        r.pos++;
+        if (r.peek() == '}') {
+            return null;
+        }
+        while (true) {
+            if (r.peek() != '"') {
+                throw r.unexpected("a field name in double quotes");
+            }
+            int nameStart = r.pos;
+            int flags = r.skipString();
+            boolean match = flags == 0
+                    ? r.lastHash() == name.hashCode() && r.nameEquals(nameStart + 1, r.pos - 1, name)
+                    : new JsonReader(bytes, nameStart, r.pos).decodeString().equals(name);
+            r.expect(':', "':' after the field name");
+            r.peek();
+            int valueStart = r.pos;
+            r.skipValue(1);
+            if (match) {
+                return new JsonReader(bytes, valueStart, r.pos).decode();
+            }
+            int c = r.peek();
+            if (c != ',') {
+                if (c == '}') {
+                    return null;
+                }
+                throw r.unexpected("',' or '}' after a field");
+            }
+            r.pos++;
+        }
+    }
+
+    /** Whether the plain ASCII bytes from {@code start} to {@code end} are the text {@code name}. */
+    private boolean nameEquals(int start, int end, String name) {
+        if (end - start != name.length()) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            if (b[start + i] != name.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Builds the value at the current position, which {@link #skipValue} has already checked. */
     Object decode() {
         int c = peek();

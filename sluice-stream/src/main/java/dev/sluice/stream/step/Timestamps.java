@@ -32,8 +32,12 @@ public final class Timestamps {
             throw new StepException("no timestamp (the field is missing or null)");
         }
         String s = value.toString().trim();
-        if (s.matches("-?\\d{1,19}")) {
+        if (isEpochDigits(s)) {
             return fromEpoch(Long.parseLong(s));
+        }
+        Instant iso = IsoInstants.parse(s);
+        if (iso != null) {
+            return iso;
         }
         try {
             return OffsetDateTime.parse(s).toInstant();
@@ -64,6 +68,21 @@ public final class Timestamps {
         }
         throw new StepException("'" + s + "' is not a timestamp: use epoch milliseconds or seconds, ISO-8601"
                 + " (2026-11-25T13:45:00Z), 'yyyy-MM-dd HH:mm:ss' or RFC 1123");
+    }
+
+    private static boolean isEpochDigits(String s) {
+        int start = s.startsWith("-") ? 1 : 0;
+        int digits = s.length() - start;
+        if (digits < 1 || digits > 19) {
+            return false;
+        }
+        for (int i = start; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Numbers below 10^11 are taken as epoch seconds (until the year 5138), others as milliseconds. */

@@ -47,6 +47,8 @@ class FastPathProperties {
                 "event.amount * 100",
                 "event.a.b >= 3 && !(event.c == null)",
                 "event.x + 1 > event.y - 2.5 || key == 'k'",
+                "!event.agent.contains('bot')",
+                "event.page.startsWith('/p/') && event.page.endsWith(event.suffix)",
                 "timestamp > 5")) {
             assertThat(Expressions.compile(fast, Location.DSL, "t").isFast())
                     .as(fast)
@@ -57,6 +59,8 @@ class FastPathProperties {
                 "event.a =~ ['x', 'y']",
                 "event.a ? 1 : 2",
                 "event.list.size()",
+                "event.s.contains('a').x",
+                "event.s.toLowerCase() == 'a'",
                 "event['a']",
                 "empty(event.a)",
                 "event.a eq 1",
@@ -93,7 +97,12 @@ class FastPathProperties {
                 "timestamp");
         Arbitrary<String> arith = Combinators.combine(operand, Arbitraries.of("+", "-", "*", "/", "%"), operand)
                 .as((a, op, b) -> a + " " + op + " " + b);
-        Arbitrary<String> term = Arbitraries.oneOf(operand, arith, operand.map(o -> "-" + o));
+        Arbitrary<String> call = Combinators.combine(
+                        Arbitraries.of("event.s", "event.m.s", "event.i", "event.missing", "key"),
+                        Arbitraries.of("contains", "startsWith", "endsWith"),
+                        Arbitraries.of("'x'", "'o'", "''", "event.s", "1", "null"))
+                .as((receiver, method, arg) -> receiver + "." + method + "(" + arg + ")");
+        Arbitrary<String> term = Arbitraries.oneOf(operand, arith, operand.map(o -> "-" + o), call);
         Arbitrary<String> cmp = Combinators.combine(term, Arbitraries.of("==", "!=", "<", "<=", ">", ">="), term)
                 .as((a, op, b) -> a + " " + op + " " + b);
         Arbitrary<String> logic = Combinators.combine(cmp, Arbitraries.of("&&", "||", "and", "or"), cmp)

@@ -43,6 +43,37 @@ class JsonProperties {
     }
 
     @Property(tries = 1000)
+    void shouldReadOneTopLevelFieldAsTheWholeObjectHasIt(@ForAll("objects") byte[] text) throws Exception {
+        Map<?, ?> expected = (Map<?, ?>) JACKSON.readValue(text);
+        for (Map.Entry<?, ?> e : expected.entrySet()) {
+            assertThat(Json.topLevelField(text, (String) e.getKey()))
+                    .as("field %s", e.getKey())
+                    .isEqualTo(e.getValue());
+        }
+        assertThat(Json.topLevelField(text, "no such field")).isNull();
+    }
+
+    @Test
+    void shouldGiveNoTopLevelFieldForTextThatIsNotAnObjectUpToIt() {
+        assertThat(Json.topLevelField(bytes("{\"a\":1,\"k\":\"x\"} trailing"), "k"))
+                .isEqualTo("x");
+        assertThat(Json.topLevelField(bytes("{\"a\":1,\"k\":\"x\",oops"), "k")).isEqualTo("x");
+        assertThat(Json.topLevelField(bytes("{\"a\":tru,\"k\":\"x\"}"), "k")).isNull();
+        assertThat(Json.topLevelField(bytes("[1,2]"), "k")).isNull();
+        assertThat(Json.topLevelField(bytes(""), "k")).isNull();
+        assertThat(Json.topLevelField(bytes("{\"\\u006b\":{\"b\":[1]}}"), "k")).isEqualTo(Map.of("b", List.of(1)));
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Provide
+    Arbitrary<byte[]> objects() {
+        return object(3).map(JsonProperties::write);
+    }
+
+    @Property(tries = 1000)
     @SuppressWarnings("unchecked")
     void shouldWriteBackTheChangedObject(
             @ForAll("texts") byte[] text,
