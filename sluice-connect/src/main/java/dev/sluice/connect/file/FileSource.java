@@ -169,11 +169,9 @@ public final class FileSource implements SourceConnector {
                 }
                 readPosition += n;
                 int start = 0;
-                for (int i = 0; i < n; i++) {
-                    if (chunk[i] == '\n') {
-                        pendingLines.add(lineEndingAt(start, i));
-                        start = i + 1;
-                    }
+                for (int i = Newlines.next(chunk, 0, n); i >= 0; i = Newlines.next(chunk, start, n)) {
+                    pendingLines.add(lineEndingAt(start, i));
+                    start = i + 1;
                 }
                 appendPartial(start, n);
             }

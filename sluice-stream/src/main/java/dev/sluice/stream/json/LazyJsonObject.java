@@ -225,8 +225,9 @@ final class LazyJsonObject extends AbstractMap<String, Object> {
             decoded.keySet().retainAll(keys);
             return;
         }
+        int[] keyHashes = keys.stream().mapToInt(String::hashCode).toArray();
         for (int i = 0; i < count; i++) {
-            if ((removed == null || !removed[i]) && !keys.contains(name(i))) {
+            if ((removed == null || !removed[i]) && !isOneOf(i, keys, keyHashes)) {
                 if (removed == null) {
                     removed = new boolean[count];
                 }
@@ -240,6 +241,17 @@ final class LazyJsonObject extends AbstractMap<String, Object> {
                 addedValues.remove(a);
             }
         }
+    }
+
+    /** Whether field {@code i} has one of the names {@code keys}, whose hashes are {@code keyHashes}, in order. */
+    private boolean isOneOf(int i, java.util.Collection<String> keys, int[] keyHashes) {
+        int k = 0;
+        for (String key : keys) {
+            if (keyHashes[k++] == hashes[i] && nameIs(i, key)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean isRemoved(int i) {
