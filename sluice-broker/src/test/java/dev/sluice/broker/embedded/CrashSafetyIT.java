@@ -93,6 +93,11 @@ class CrashSafetyIT {
             }
         }
         assertThat(isReady[0]).as("child started").isTrue();
+        // the kill comes at a random moment after the first acknowledgement, however slowly a busy machine starts it
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (acks.isEmpty() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(5);
+        }
         Thread.sleep(runMillis);
         child.destroyForcibly(); // SIGKILL on Linux
         assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
