@@ -26,6 +26,14 @@ final class LazyJsonObject extends AbstractMap<String, Object> {
     private static final Object NULL = new Object();
     /** Per field: the offsets of its name's opening quote, of the end of the name, of its value and the value's end. */
     private static final int SLOTS = 4;
+    /**
+     * Per thread, the arrays fields are indexed in before the object gets copies of the exact size (growing arrays per
+     * object was a sixth of what a simple stage allocated).
+     */
+    private static final ThreadLocal<int[][]> SCRATCH =
+            ThreadLocal.withInitial(() -> new int[][] {new int[16 * SLOTS], new int[16]});
+
+    private static final int MAX_SCRATCH_FIELDS = 4096;
 
     private final byte[] bytes;
     private final int open;
@@ -78,8 +86,9 @@ final class LazyJsonObject extends AbstractMap<String, Object> {
     private static LazyJsonObject index(JsonReader r, byte[] bytes) {
         int open = r.pos();
         r.expect('{', "'{'");
-        int[] offsets = new int[8 * SLOTS];
-        int[] hashes = new int[8];
+        int[][] scratch = SCRATCH.get();
+        int[] offsets = scratch[0];
+        int[] hashes = scratch[1];
         String[] names = null;
         int n = 0;
         if (r.peek() != '}') {
@@ -91,6 +100,10 @@ final class LazyJsonObject extends AbstractMap<String, Object> {
                     offsets = Arrays.copyOf(offsets, offsets.length * 2);
                     hashes = Arrays.copyOf(hashes, hashes.length * 2);
                     names = names == null ? null : Arrays.copyOf(names, hashes.length);
+                    if (hashes.length <= MAX_SCRATCH_FIELDS) {
+                        scratch[0] = offsets;
+                        scratch[1] = hashes;
+                    }
                 }
                 int nameStart = r.pos();
                 int flags = r.skipString();
@@ -123,8 +136,8 @@ final class LazyJsonObject extends AbstractMap<String, Object> {
         r.expect('}', "'}'");
         LazyJsonObject object = new LazyJsonObject(bytes, open, close);
         object.count = n;
-        object.offsets = offsets;
-        object.hashes = hashes;
+        object.offsets = Arrays.copyOf(offsets, n * SLOTS);
+        object.hashes = Arrays.copyOf(hashes, n);
         object.names = names;
         object.values = new Object[n];
         if (object.hasRepeatedName()) {
