@@ -54,6 +54,31 @@ class JsonProperties {
     }
 
     @Test
+    void shouldCheckEveryByteOfLongStringsWhereverTheSpecialOneIs() throws Exception {
+        String[] specials = {"\\\"", "\\\\", "\\u00e9", "é", "\u0001", "\t", "\"", "\\x", "\u00ff"};
+        for (int at = 0; at < 20; at++) {
+            for (String special : specials) {
+                String text = "{\"a\":\"" + "x".repeat(at) + special + "y".repeat(17) + "\"}";
+                byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+                Object expected;
+                try {
+                    expected = JACKSON.readValue(bytes);
+                } catch (java.io.IOException e) {
+                    expected = JsonException.class;
+                }
+                Object actual;
+                try {
+                    actual = Json.parseObject(bytes).get("a");
+                    actual = Map.of("a", actual);
+                } catch (JsonException e) {
+                    actual = JsonException.class;
+                }
+                assertThat(actual).as(text).isEqualTo(expected);
+            }
+        }
+    }
+
+    @Test
     void shouldGiveNoTopLevelFieldForTextThatIsNotAnObjectUpToIt() {
         assertThat(Json.topLevelField(bytes("{\"a\":1,\"k\":\"x\"} trailing"), "k"))
                 .isEqualTo("x");
