@@ -8,6 +8,10 @@
 #   sluice-bench/run.sh compare-windows [EVENTS [KEYS [ROUNDS]]]  a windowed count in-process: Sluice vs Flink vs Kafka Streams
 #     (defaults 10000000 1000000 3; JAVA_OPTS passes e.g. -Dflink.parallelism=2 -Dwindows.engines=sluice,sluice2,flink
 #     -Dwindows.streams.emit=suppress -Dwindows.warmup=0)
+#   sluice-bench/run.sh compare-pipelines [EVENTS [ROUNDS]] [--json]  the Sluice app (run --until-done) vs Flink jobs
+#     vs a hand-written loop, each its own process under /usr/bin/time, on the same click file: W1 stateless, W2
+#     windowed; outputs checked (defaults 10000000 1; see sluice-bench/pipelines/README.md; JAVA_OPTS passes e.g.
+#     -Dpipelines.engines=sluice,flink -Dpipelines.workloads=w2 -Dpipelines.idleTimeout=60 -Dpipelines.keep=true)
 #   sluice-bench/run.sh parquet-sink [EVENTS [ROUNDS [parsed,json]]]  the Parquet sink on its own: 10-field events to zstd files
 #   sluice-bench/run.sh mqtt-source [MESSAGES [VERSION [ROUNDS [tuned]]]]  QoS 1 messages from the local Mosquitto
 #     into a topic; with "tuned", from a private Mosquitto without in-flight and queue limits
@@ -21,6 +25,15 @@ if [ ! -f "$TARGET/classpath.txt" ] || [ -n "$(find "$ROOT"/sluice-*/src/main "$
   touch "$TARGET/classpath.txt" # the dependency plugin leaves it alone when the class path did not change
 fi
 CP="$TARGET/classes:$(cat "$TARGET/classpath.txt")"
+# the --add-opens/--add-exports Flink's own launcher passes on Java 17
+flink_opens() {
+  local opens="--add-exports=java.base/sun.net.util=ALL-UNNAMED --add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED"
+  for p in java.lang java.net java.io java.nio sun.nio.ch java.lang.reflect java.text java.time java.util \
+    java.util.concurrent java.util.concurrent.atomic java.util.concurrent.locks; do
+    opens="$opens --add-opens=java.base/$p=ALL-UNNAMED"
+  done
+  echo "$opens"
+}
 what="${1:-}"
 shift || true
 case "$what" in
@@ -29,16 +42,24 @@ case "$what" in
   compare-streams) exec java -Xmx2g -cp "$CP" dev.sluice.bench.kafka.StreamsComparison "$@" ;;
   compare-kafka-stage) exec java -Xmx2g -cp "$CP" dev.sluice.bench.kafka.KafkaStageComparison "$@" ;;
   compare-windows)
-    # the --add-opens/--add-exports Flink's own launcher passes on Java 17
-    FLINK_OPENS="--add-exports=java.base/sun.net.util=ALL-UNNAMED --add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED"
-    for p in java.lang java.net java.io java.nio sun.nio.ch java.lang.reflect java.text java.time java.util \
-      java.util.concurrent java.util.concurrent.atomic java.util.concurrent.locks; do
-      FLINK_OPENS="$FLINK_OPENS --add-opens=java.base/$p=ALL-UNNAMED"
-    done
+    # shellcheck disable=SC2046
+    exec java -Xmx6g $(flink_opens) ${JAVA_OPTS:-} -cp "$CP" dev.sluice.bench.windows.WindowComparison "$@" ;;
+  compare-pipelines)
+    # the application jar, built as the ./sluice launcher builds it when it is missing or older than the sources it
+    # is made of (this module's own sources do not go into it)
+    APP_JAR="$ROOT/sluice-app/target/sluice.jar"
+    if [ ! -f "$APP_JAR" ] || [ -n "$(find "$ROOT/pom.xml" "$ROOT"/sluice-*/pom.xml "$ROOT"/sluice-*/src/main \
+        -newer "$APP_JAR" -not -path "$ROOT/sluice-bench/*" -print -quit)" ]; then
+      echo "building the sluice application ..." >&2
+      "$ROOT/mvnw" -q -B -f "$ROOT/pom.xml" -pl sluice-app -am -DskipTests -Dspotless.check.skip=true package >&2
+    fi
+    # JAVA_OPTS last, so that it can override these (the last -D of a name wins)
     # shellcheck disable=SC2086
-    exec java -Xmx6g $FLINK_OPENS ${JAVA_OPTS:-} -cp "$CP" dev.sluice.bench.windows.WindowComparison "$@" ;;
+    exec java -Xmx1g -Dpipelines.dir="$ROOT/sluice-bench/pipelines" -Dpipelines.sluiceJar="$APP_JAR" \
+      -Dpipelines.work="$TARGET" -Dpipelines.flinkJvm="$(flink_opens)" -Dpipelines.sluiceJvm="${SLUICE_JAVA_OPTS:-}" \
+      ${JAVA_OPTS:-} -cp "$CP" dev.sluice.bench.pipelines.PipelineComparison "$@" ;;
   cdc-source) exec java -Xmx2g -cp "$CP" dev.sluice.bench.cdc.CdcSourceBench "$@" ;;
   mqtt-source) exec java -Xmx2g -cp "$CP" dev.sluice.bench.mqtt.MqttSourceBench "$@" ;;
   parquet-sink) exec java -Xmx6g -cp "$CP" dev.sluice.bench.parquet.ParquetSinkBench "$@" ;;
-  *) echo "usage: $0 jmh [JMH options] | compare-kafka [options] | compare-streams [EVENTS] | compare-kafka-stage [EVENTS [ROUNDS]] | compare-windows [EVENTS [KEYS [ROUNDS]]] | parquet-sink [EVENTS [ROUNDS [parsed,json]]] | mqtt-source [MESSAGES [VERSION [ROUNDS [tuned]]]] | cdc-source [CHANGES [ROUNDS]]" >&2; exit 2 ;;
+  *) echo "usage: $0 jmh [JMH options] | compare-kafka [options] | compare-streams [EVENTS] | compare-kafka-stage [EVENTS [ROUNDS]] | compare-windows [EVENTS [KEYS [ROUNDS]]] | compare-pipelines [EVENTS [ROUNDS]] [--json] | parquet-sink [EVENTS [ROUNDS [parsed,json]]] | mqtt-source [MESSAGES [VERSION [ROUNDS [tuned]]]] | cdc-source [CHANGES [ROUNDS]]" >&2; exit 2 ;;
 esac
