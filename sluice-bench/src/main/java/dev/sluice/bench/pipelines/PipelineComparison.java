@@ -15,8 +15,8 @@ import java.util.List;
  * output checked against the answer computed from the input. See {@code sluice-bench/pipelines/README.md}.
  *
  * <p>Arguments: {@code [EVENTS [ROUNDS]] [--json]} (defaults 10,000,000 and 1). System properties (set by run.sh):
- * {@code pipelines.dir}, {@code pipelines.sluiceJar}, {@code pipelines.work} (the cache and run directories),
- * {@code pipelines.flinkJvm}, {@code pipelines.sluiceJvm}; optional: {@code pipelines.engines} (default
+ * {@code pipelines.dir}, {@code pipelines.sluiceLauncher}, {@code pipelines.work} (the cache and run directories),
+ * {@code pipelines.flinkJvm}; optional: {@code pipelines.engines} (default
  * {@code sluice,flink,loop}), {@code pipelines.workloads} (default {@code w1,w2}), {@code pipelines.parallelism}
  * (Flink, default 2), {@code pipelines.idleBusy} (the busy share below which the machine counts as idle, default 0.1),
  * {@code pipelines.idleTimeout} (seconds, default 300), {@code pipelines.timeout} (Sluice's {@code --timeout}, default
@@ -37,9 +37,8 @@ public final class PipelineComparison {
         List<String> workloads = list("pipelines.workloads", "w1,w2");
         Engines setup = new Engines(
                 Path.of(System.getProperty("pipelines.dir", "sluice-bench/pipelines")),
-                Path.of(System.getProperty("pipelines.sluiceJar", "sluice-app/target/sluice.jar")),
+                Path.of(System.getProperty("pipelines.sluiceLauncher", "sluice")),
                 System.getProperty("java.class.path"),
-                Engines.options(System.getProperty("pipelines.sluiceJvm")),
                 Engines.options(System.getProperty("pipelines.flinkJvm")),
                 Integer.getInteger("pipelines.parallelism", 2),
                 System.getProperty("pipelines.timeout", "6h"));
