@@ -129,6 +129,32 @@ class RecoveryTest {
         }
     }
 
+    /**
+     * The active segment's index files are not forced at each flush (the log file is): an operating-system crash may
+     * lose their latest pages. Recovery rebuilds them from the log, so every offset and time is found again.
+     */
+    @Test
+    void shouldRebuildTheActiveSegmentsIndexesWhoseLatestPagesWereLost() throws IOException {
+        Path dir = crashAfterWriting();
+        Path last = lastSegment(dir);
+        String base = last.getFileName().toString().replace(".log", "");
+        for (String suffix : List.of(".index", ".timeindex")) {
+            Path index = last.resolveSibling(base + suffix);
+            Files.write(index, new byte[(int) Files.size(index)]); // pages never written back: zeros
+        }
+
+        try (Log log = Log.open(LogConfig.of(dir).withMaintenanceIntervalMs(0))) {
+            PartitionLog p = log.topic("t").partition(0);
+            assertThat(log.recoveryReport().droppedBytes()).isZero();
+            assertThat(allRecordsValid(p)).hasSize(40);
+            for (long offset = 30; offset < 40; offset++) {
+                assertThat(p.read(offset, 10).records().get(0).offset()).isEqualTo(offset);
+            }
+            long lastTime = p.read(39, 10).records().get(0).timestamp();
+            assertThat(p.offsetForTimestamp(lastTime).orElseThrow().offset()).isLessThanOrEqualTo(39);
+        }
+    }
+
     static List<LogRecord> allRecordsValid(PartitionLog p) {
         long next = p.logStartOffset();
         List<LogRecord> out = new java.util.ArrayList<>();

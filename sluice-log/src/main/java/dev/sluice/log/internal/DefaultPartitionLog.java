@@ -216,7 +216,11 @@ public final class DefaultPartitionLog implements PartitionLog {
         for (Segment s :
                 segments.subMap(fromBase, true, end.segmentBase(), true).values()) {
             try {
-                s.flush();
+                if (s.baseOffset() == end.segmentBase()) {
+                    s.flushLog(); // the active segment: see Segment.flushLog
+                } else {
+                    s.flush();
+                }
             } catch (SegmentClosedException e) {
                 // deleted by retention or replaced by compaction meanwhile: nothing left to flush
             }
