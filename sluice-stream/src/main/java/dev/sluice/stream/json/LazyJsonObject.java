@@ -238,9 +238,13 @@ final class LazyJsonObject extends AbstractMap<String, Object> {
             decoded.keySet().retainAll(keys);
             return;
         }
-        int[] keyHashes = keys.stream().mapToInt(String::hashCode).toArray();
+        String[] kept = keys.toArray(String[]::new); // iterated once per field: an array, not the caller's set
+        int[] keptHashes = new int[kept.length];
+        for (int k = 0; k < kept.length; k++) {
+            keptHashes[k] = kept[k].hashCode();
+        }
         for (int i = 0; i < count; i++) {
-            if ((removed == null || !removed[i]) && !isOneOf(i, keys, keyHashes)) {
+            if ((removed == null || !removed[i]) && !isOneOf(i, kept, keptHashes)) {
                 if (removed == null) {
                     removed = new boolean[count];
                 }
@@ -256,11 +260,10 @@ final class LazyJsonObject extends AbstractMap<String, Object> {
         }
     }
 
-    /** Whether field {@code i} has one of the names {@code keys}, whose hashes are {@code keyHashes}, in order. */
-    private boolean isOneOf(int i, java.util.Collection<String> keys, int[] keyHashes) {
-        int k = 0;
-        for (String key : keys) {
-            if (keyHashes[k++] == hashes[i] && nameIs(i, key)) {
+    /** Whether field {@code i} has one of the names {@code keys}, whose hashes are {@code keyHashes}. */
+    private boolean isOneOf(int i, String[] keys, int[] keyHashes) {
+        for (int k = 0; k < keys.length; k++) {
+            if (keyHashes[k] == hashes[i] && nameIs(i, keys[k])) {
                 return true;
             }
         }
