@@ -147,6 +147,9 @@ final class LazyJsonObject extends AbstractMap<String, Object> {
     }
 
     private boolean hasRepeatedName() {
+        if (!mayHaveRepeatedHash()) {
+            return false;
+        }
         if (count > 32) {
             Set<String> seen = new HashSet<>();
             for (int i = 0; i < count; i++) {
@@ -162,6 +165,19 @@ final class LazyJsonObject extends AbstractMap<String, Object> {
                     return true;
                 }
             }
+        }
+        return false;
+    }
+
+    /** False when the names' hashes fall in different bits of a 64-bit mask: then no name is repeated. */
+    private boolean mayHaveRepeatedHash() {
+        long seen = 0;
+        for (int i = 0; i < count; i++) {
+            long bit = 1L << ((hashes[i] ^ (hashes[i] >>> 6) ^ (hashes[i] >>> 12)) & 63);
+            if ((seen & bit) != 0) {
+                return true;
+            }
+            seen |= bit;
         }
         return false;
     }
