@@ -137,7 +137,8 @@ public final class PipelineRun implements AutoCloseable {
                         supervisor,
                         stepContext,
                         checkpointing,
-                        options.checkpointIntervalMs());
+                        options.checkpointIntervalMs(),
+                        broker.admin()::endOffsets);
                 stages.add(task);
                 stageThreads.add(thread(task, "sluice-" + s.spec().name() + "-" + i));
             }

@@ -12,6 +12,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Progress reports of a stage into the by-key topic in front of a stateful step, as Flink sends watermarks and idleness
@@ -26,7 +27,8 @@ import java.util.Map;
  * <p>While any origin sent something within the last second, reports go out every {@value #INTERVAL_MS} ms; when all
  * have been quiet that long, every {@value #QUIET_INTERVAL_MS} ms (a pipeline whose input has ended is nearly quiet),
  * and at once when an origin has been quiet for the step's idle timeout, so the step stops waiting for it without
- * delay. Quiet time leaves out the time the task stood still ({@link #pause}). Owned by the task's thread.
+ * delay. An origin is quiet only once the task has read it to its end: a task that has not sent an origin's events
+ * because it was busy with others, or had no CPU, is not told apart by the clock from one whose origin has none. Quiet time leaves out the time the task stood still ({@link #pause}). Owned by the task's thread.
  */
 final class ProgressReports {
     /** Header of a report. */
@@ -47,6 +49,7 @@ final class ProgressReports {
     }
 
     private final PipelinePlan.Progress plan;
+    private final Predicate<TopicPartition> readToEnd;
     private final Map<TopicPartition, Origin> origins = new LinkedHashMap<>();
     /** The origin of the last event sent on, which the next one most likely shares. */
     private TopicPartition lastOrigin;
@@ -59,8 +62,13 @@ final class ProgressReports {
     /** Origins the last report said were quiet for the idle timeout. */
     private final List<TopicPartition> idleReported = new ArrayList<>();
 
-    ProgressReports(PipelinePlan.Progress plan, long nowMs) {
+    /**
+     * @param readToEnd whether the task has read a partition to its end: an origin counts as quiet only then (a task
+     *     that has not got round to a partition, busy with the others or starved of CPU, has not heard it go quiet)
+     */
+    ProgressReports(PipelinePlan.Progress plan, Predicate<TopicPartition> readToEnd, long nowMs) {
         this.plan = plan;
+        this.readToEnd = readToEnd;
         this.lastReportAt = nowMs;
     }
 
@@ -136,12 +144,21 @@ final class ProgressReports {
         }
         long now = nowMs - pausedMs;
         for (Map.Entry<TopicPartition, Origin> e : origins.entrySet()) {
-            boolean quiet = now - e.getValue().lastSentAt >= plan.idleTimeoutMs();
+            boolean quiet = quietMs(e.getKey(), e.getValue(), now) >= plan.idleTimeoutMs();
             if (quiet != idleReported.contains(e.getKey())) {
                 return true; // went quiet for the idle timeout: said at once
             }
         }
         return false;
+    }
+
+    /**
+     * How long the origin has been quiet: since the task last sent one of its events on, if it has read the origin to
+     * its end; 0 while events wait in it that the task has not read (asked only once it would count as idle).
+     */
+    private long quietMs(TopicPartition tp, Origin origin, long now) {
+        long quiet = Math.max(0, now - origin.lastSentAt);
+        return quiet >= plan.idleTimeoutMs() && !readToEnd.test(tp) ? 0 : quiet;
     }
 
     /** Sends the task's report to every partition of the by-key topic when one is due. */
@@ -157,7 +174,7 @@ final class ProgressReports {
         idleReported.clear();
         List<OriginProgress> progress = new ArrayList<>(origins.size());
         for (Map.Entry<TopicPartition, Origin> e : origins.entrySet()) {
-            long quiet = Math.max(0, now - e.getValue().lastSentAt);
+            long quiet = quietMs(e.getKey(), e.getValue(), now);
             progress.add(new OriginProgress(e.getKey(), e.getValue().latest, quiet));
             allQuiet &= quiet >= INTERVAL_MS;
             if (quiet >= plan.idleTimeoutMs()) {

@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Function;
 
 /**
  * One task of a stage, on its own thread: a member of the stage's consumer group. For each polled batch it runs the
@@ -83,6 +84,8 @@ final class StageTask implements Runnable {
     private long lastPollAt;
     /** When the stage feeds a by-key topic: the reports of its progress there, else null. */
     private ProgressReports progress;
+    /** The input's end offsets now, from the broker. */
+    private final Function<Collection<TopicPartition>, Map<TopicPartition, Long>> endOffsets;
     /** The task is closing: a rebalance now (the consumer leaving its group) checkpoints and publishes nothing. */
     private boolean closing;
     /** Set by {@link #endInput}: where the input of a bounded run ends, by partition; null while it has not ended. */
@@ -103,7 +106,8 @@ final class StageTask implements Runnable {
             TaskSupervisor supervisor,
             StepContext stepContext,
             CheckpointSettings checkpointing,
-            long publishIntervalMs) {
+            long publishIntervalMs,
+            Function<Collection<TopicPartition>, Map<TopicPartition, Long>> endOffsets) {
         this.plan = plan;
         this.index = index;
         this.delivery = delivery;
@@ -115,6 +119,7 @@ final class StageTask implements Runnable {
         this.stepContext = stepContext;
         this.checkpointing = checkpointing;
         this.publishIntervalMs = publishIntervalMs;
+        this.endOffsets = endOffsets;
     }
 
     /** Reads committed events only, so nothing of an aborted transaction upstream is processed. */
@@ -215,7 +220,7 @@ final class StageTask implements Runnable {
             }
         }
         if (plan.progress() != null) {
-            progress = new ProgressReports(plan.progress(), clock.millis());
+            progress = new ProgressReports(plan.progress(), this::readToEnd, clock.millis());
         }
         if (checkpointing != null && !stateful.isEmpty()) {
             checkpoints = new StateCheckpoints(
@@ -597,6 +602,16 @@ final class StageTask implements Runnable {
      */
     void endInput(Map<TopicPartition, Long> ends) {
         inputEnds = Map.copyOf(ends);
+    }
+
+    /** Whether the task has read everything the partition holds now; false when that cannot be told. */
+    private boolean readToEnd(TopicPartition tp) {
+        try {
+            Long end = endOffsets.apply(List.of(tp)).get(tp);
+            return end != null && consumer.position(tp) >= end;
+        } catch (RuntimeException e) {
+            return false; // the broker did not answer: the origin holds event time back, the safe side
+        }
     }
 
     /** Whether the task has handled the end of the input of every partition it reads ({@link #endInput}). */

@@ -42,7 +42,7 @@ class ProgressReportsTest {
 
     @Test
     void shouldReportEachOriginsLatestEventTimeAndQuietTimeToEveryPartition() {
-        ProgressReports reports = new ProgressReports(new PipelinePlan.Progress("by-key", 2, 5_000), 0);
+        ProgressReports reports = new ProgressReports(new PipelinePlan.Progress("by-key", 2, 5_000), tp -> true, 0);
         reports.onAssigned(List.of(C0, C1), 0);
         reports.onSent(C0, 1_000, 100);
         reports.onSent(C0, 900, 200); // out of order: the latest stays
@@ -57,7 +57,7 @@ class ProgressReportsTest {
 
     @Test
     void shouldReportLessOftenWhenQuietAndAtOnceWhenAnOriginGoesIdle() {
-        ProgressReports reports = new ProgressReports(new PipelinePlan.Progress("by-key", 1, 5_000), 0);
+        ProgressReports reports = new ProgressReports(new PipelinePlan.Progress("by-key", 1, 5_000), tp -> true, 0);
         reports.onAssigned(List.of(C0), 0);
         reports.onSent(C0, 1_000, 0);
         reports.sendIfDue(delivery, 1_000);
@@ -75,7 +75,7 @@ class ProgressReportsTest {
 
     @Test
     void shouldSayAheadOfItsEventsThatQuietOriginsSpeakAgain() {
-        ProgressReports reports = new ProgressReports(new PipelinePlan.Progress("by-key", 1, 5_000), 0);
+        ProgressReports reports = new ProgressReports(new PipelinePlan.Progress("by-key", 1, 5_000), tp -> true, 0);
         reports.onAssigned(List.of(C0, C1), 0);
         reports.beforeBatch(List.of(consumedFrom(C0)), delivery, 100);
         assertThat(sent).as("nothing was called quiet").isEmpty();
@@ -97,8 +97,39 @@ class ProgressReportsTest {
     }
 
     @Test
+    void shouldNotCallQuietAnOriginWithEventsTheTaskHasNotRead() {
+        java.util.Set<TopicPartition> readToEnd = new java.util.HashSet<>();
+        ProgressReports reports =
+                new ProgressReports(new PipelinePlan.Progress("by-key", 1, 5_000), readToEnd::contains, 0);
+        reports.onAssigned(List.of(C0, C1), 0);
+        reports.onSent(C0, 1_000, 4_000);
+        reports.sendIfDue(delivery, 4_500);
+        assertThat(reports.due(5_000))
+                .as("quiet for the idle timeout, but with events unread")
+                .isFalse();
+        reports.sendIfDue(delivery, 5_500);
+        assertThat(sent.get(1))
+                .isEqualTo("0: "
+                        + new ProgressReport(
+                                List.of(
+                                        new OriginProgress(C0, 1_000, 1_500),
+                                        new OriginProgress(C1, ProgressReport.NO_TIME, 0)),
+                                1_000));
+        readToEnd.add(C1);
+        assertThat(reports.due(5_600)).as("read to its end: said at once").isTrue();
+        reports.sendIfDue(delivery, 5_600);
+        assertThat(sent.get(2))
+                .isEqualTo("0: "
+                        + new ProgressReport(
+                                List.of(
+                                        new OriginProgress(C0, 1_000, 1_600),
+                                        new OriginProgress(C1, ProgressReport.NO_TIME, 5_600)),
+                                10_000));
+    }
+
+    @Test
     void shouldLeaveTheTimeTheTaskStoodStillOutOfQuietTime() {
-        ProgressReports reports = new ProgressReports(new PipelinePlan.Progress("by-key", 1, 5_000), 0);
+        ProgressReports reports = new ProgressReports(new PipelinePlan.Progress("by-key", 1, 5_000), tp -> true, 0);
         reports.onAssigned(List.of(C0), 0);
         reports.pause(60_000);
         reports.sendIfDue(delivery, 61_000);
