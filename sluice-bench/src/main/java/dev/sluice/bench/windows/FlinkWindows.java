@@ -1,5 +1,6 @@
 package dev.sluice.bench.windows;
 
+import dev.sluice.bench.LoopbackFlink;
 import dev.sluice.bench.TempDirs;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,11 +10,6 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.CoreOptions;
-import org.apache.flink.configuration.JobManagerOptions;
-import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.configuration.TaskManagerOptions;
-import org.apache.flink.configuration.WebOptions;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.minicluster.MiniCluster;
@@ -48,16 +44,7 @@ final class FlinkWindows implements WindowEngine {
         }
         this.parallelism = parallelism;
         this.dir = TempDirs.create("flink-windows");
-        Configuration conf = new Configuration();
-        conf.set(CoreOptions.TMP_DIRS, dir.toString());
-        conf.set(WebOptions.UPLOAD_DIR, dir.toString());
-        conf.set(RestOptions.ADDRESS, "127.0.0.1");
-        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
-        conf.set(RestOptions.BIND_PORT, "0");
-        conf.set(JobManagerOptions.ADDRESS, "127.0.0.1");
-        conf.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
-        conf.set(TaskManagerOptions.HOST, "127.0.0.1");
-        conf.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
+        Configuration conf = LoopbackFlink.configuration(dir);
         this.cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
                 .setConfiguration(conf)
                 .setNumTaskManagers(1)
