@@ -42,6 +42,8 @@ final class ProgressReports {
         long latest = ProgressReport.NO_TIME;
         /** When it last sent an event on, on the clock that leaves out pauses. */
         long lastSentAt;
+        /** Until when it counts as holding unread events without asking the broker again (wall clock). */
+        long unreadUntil;
 
         Origin(long now) {
             this.lastSentAt = now;
@@ -144,8 +146,11 @@ final class ProgressReports {
         }
         long now = nowMs - pausedMs;
         for (Map.Entry<TopicPartition, Origin> e : origins.entrySet()) {
-            boolean quiet = quietMs(e.getKey(), e.getValue(), now) >= plan.idleTimeoutMs();
-            if (quiet != idleReported.contains(e.getKey())) {
+            boolean reportedIdle = idleReported.contains(e.getKey());
+            boolean quiet = reportedIdle // asked again at the next report, not at every loop of the task
+                    ? now - e.getValue().lastSentAt >= plan.idleTimeoutMs()
+                    : quietMs(e.getKey(), e.getValue(), now, nowMs) >= plan.idleTimeoutMs();
+            if (quiet != reportedIdle) {
                 return true; // went quiet for the idle timeout: said at once
             }
         }
@@ -156,9 +161,19 @@ final class ProgressReports {
      * How long the origin has been quiet: since the task last sent one of its events on, if it has read the origin to
      * its end; 0 while events wait in it that the task has not read (asked only once it would count as idle).
      */
-    private long quietMs(TopicPartition tp, Origin origin, long now) {
+    private long quietMs(TopicPartition tp, Origin origin, long now, long nowMs) {
         long quiet = Math.max(0, now - origin.lastSentAt);
-        return quiet >= plan.idleTimeoutMs() && !readToEnd.test(tp) ? 0 : quiet;
+        if (quiet < plan.idleTimeoutMs()) {
+            return quiet;
+        }
+        if (nowMs < origin.unreadUntil) {
+            return 0;
+        }
+        if (!readToEnd.test(tp)) {
+            origin.unreadUntil = nowMs + INTERVAL_MS; // events waiting: the broker is asked again a second later
+            return 0;
+        }
+        return quiet;
     }
 
     /** Sends the task's report to every partition of the by-key topic when one is due. */
@@ -174,7 +189,7 @@ final class ProgressReports {
         idleReported.clear();
         List<OriginProgress> progress = new ArrayList<>(origins.size());
         for (Map.Entry<TopicPartition, Origin> e : origins.entrySet()) {
-            long quiet = quietMs(e.getKey(), e.getValue(), now);
+            long quiet = quietMs(e.getKey(), e.getValue(), now, nowMs);
             progress.add(new OriginProgress(e.getKey(), e.getValue().latest, quiet));
             allQuiet &= quiet >= INTERVAL_MS;
             if (quiet >= plan.idleTimeoutMs()) {

@@ -116,14 +116,15 @@ class ProgressReportsTest {
                                         new OriginProgress(C1, ProgressReport.NO_TIME, 0)),
                                 1_000));
         readToEnd.add(C1);
-        assertThat(reports.due(5_600)).as("read to its end: said at once").isTrue();
-        reports.sendIfDue(delivery, 5_600);
+        assertThat(reports.due(5_600)).as("the broker is asked again a second later").isFalse();
+        assertThat(reports.due(6_500)).as("read to its end: said at once").isTrue();
+        reports.sendIfDue(delivery, 6_500);
         assertThat(sent.get(2))
                 .isEqualTo("0: "
                         + new ProgressReport(
                                 List.of(
-                                        new OriginProgress(C0, 1_000, 1_600),
-                                        new OriginProgress(C1, ProgressReport.NO_TIME, 5_600)),
+                                        new OriginProgress(C0, 1_000, 2_500),
+                                        new OriginProgress(C1, ProgressReport.NO_TIME, 6_500)),
                                 10_000));
     }
 
