@@ -116,7 +116,9 @@ class ProgressReportsTest {
                                         new OriginProgress(C1, ProgressReport.NO_TIME, 0)),
                                 1_000));
         readToEnd.add(C1);
-        assertThat(reports.due(5_600)).as("the broker is asked again a second later").isFalse();
+        assertThat(reports.due(5_600))
+                .as("the broker is asked again a second later")
+                .isFalse();
         assertThat(reports.due(6_500)).as("read to its end: said at once").isTrue();
         reports.sendIfDue(delivery, 6_500);
         assertThat(sent.get(2))
