@@ -1,6 +1,6 @@
 package dev.sluice.bench.pipelines;
 
-import dev.sluice.bench.LoopbackFlink;
+import dev.sluice.bench.LocalFlink;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,13 +8,10 @@ import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.serialization.SimpleStringEncoder;
 import org.apache.flink.api.java.tuple.Tuple3;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.connector.file.src.reader.TextLineInputFormat;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
-import org.apache.flink.runtime.minicluster.RpcServiceSharing;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.BasePathBucketAssigner;
@@ -62,7 +59,7 @@ public final class FlinkPipelines {
             case "w2" -> w2(lines, out);
             default -> throw new IllegalArgumentException("workload must be w1 or w2, got " + workload);
         }
-        MiniCluster cluster = cluster(parallelism, tmp);
+        MiniCluster cluster = LocalFlink.cluster(parallelism, tmp);
         try {
             cluster.start();
             long start = System.nanoTime();
@@ -93,13 +90,13 @@ public final class FlinkPipelines {
                 .name("event time");
         clicks.keyBy(new FlinkClicks.ByPage())
                 .window(TumblingEventTimeWindows.of(Duration.ofMinutes(1)))
-                .aggregate(new FlinkClicks.Count(), new FlinkClicks.ResultLine("page"))
+                .aggregate(new LocalFlink.Count<>(), new FlinkClicks.ResultLine("page"))
                 .name("per page")
                 .sinkTo(fileSink(out.resolve("pages")))
                 .name("page files");
         clicks.keyBy(new FlinkClicks.ByUser())
                 .window(TumblingEventTimeWindows.of(Duration.ofMinutes(1)))
-                .aggregate(new FlinkClicks.Count(), new FlinkClicks.ResultLine("user_id"))
+                .aggregate(new LocalFlink.Count<>(), new FlinkClicks.ResultLine("user_id"))
                 .name("per user")
                 .sinkTo(fileSink(out.resolve("users")))
                 .name("user files");
@@ -113,16 +110,5 @@ public final class FlinkPipelines {
 
     private static org.apache.flink.core.fs.Path flinkPath(Path path) {
         return new org.apache.flink.core.fs.Path(path.toAbsolutePath().toUri());
-    }
-
-    private static MiniCluster cluster(int parallelism, Path tmp) {
-        Configuration conf = LoopbackFlink.configuration(tmp);
-        return new MiniCluster(new MiniClusterConfiguration.Builder()
-                .setConfiguration(conf)
-                .setNumTaskManagers(1)
-                .setNumSlotsPerTaskManager(parallelism)
-                .setRpcServiceSharing(RpcServiceSharing.SHARED)
-                .setCommonBindAddress("127.0.0.1")
-                .build());
     }
 }

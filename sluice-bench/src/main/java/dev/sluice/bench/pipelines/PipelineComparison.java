@@ -144,39 +144,21 @@ public final class PipelineComparison {
         String stdout = Files.readString(dir.resolve("stdout.txt")).trim();
         double inner = inner(engine, stdout);
         String summary = engine.equals("sluice") ? stdout : null;
+        String problem = null;
+        Answer answer = null;
         if (measured.exitStatus() != 0) {
-            String problem = "exit status " + measured.exitStatus() + "; stderr ends with: "
+            problem = "exit status " + measured.exitStatus() + "; stderr ends with: "
                     + TimedProcess.tail(dir.resolve("stderr.txt"), 15);
-            return new Run(workload, engine, round, events, measured, idle, null, inner, problem, summary);
+        } else {
+            try {
+                answer = workload.equals("w1") ? Outputs.w1(dir.resolve("out")) : Outputs.w2(dir.resolve("out"));
+                String differences = answer.differences(expected);
+                problem = differences.isEmpty() ? null : "wrong answer: " + differences;
+            } catch (RuntimeException e) {
+                problem = "its output could not be read: " + e.getMessage();
+            }
         }
-        Answer answer;
-        try {
-            answer = workload.equals("w1") ? Outputs.w1(dir.resolve("out")) : Outputs.w2(dir.resolve("out"));
-        } catch (RuntimeException e) {
-            return new Run(
-                    workload,
-                    engine,
-                    round,
-                    events,
-                    measured,
-                    idle,
-                    null,
-                    inner,
-                    "its output could not be read: " + e.getMessage(),
-                    summary);
-        }
-        String differences = answer.differences(expected);
-        return new Run(
-                workload,
-                engine,
-                round,
-                events,
-                measured,
-                idle,
-                answer,
-                inner,
-                differences.isEmpty() ? null : "wrong answer: " + differences,
-                summary);
+        return new Run(workload, engine, round, events, measured, idle, answer, inner, problem, summary);
     }
 
     /** The engine's own time: Sluice's summary {@code "seconds"}, the Flink job's seconds; NaN if not there. */

@@ -1,7 +1,6 @@
 package dev.sluice.bench.windows;
 
 import java.util.concurrent.atomic.LongAdder;
-import org.apache.flink.api.common.functions.AggregateFunction;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
@@ -56,31 +55,6 @@ final class FlinkFunctions {
         @Override
         public String getKey(Tuple2<String, Long> event) {
             return event.f0;
-        }
-    }
-
-    /** Counts events: the window state per key is this one number. */
-    static final class CountEvents implements AggregateFunction<Tuple2<String, Long>, Long, Long> {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public Long createAccumulator() {
-            return 0L;
-        }
-
-        @Override
-        public Long add(Tuple2<String, Long> event, Long count) {
-            return count + 1;
-        }
-
-        @Override
-        public Long getResult(Long count) {
-            return count;
-        }
-
-        @Override
-        public Long merge(Long a, Long b) {
-            return a + b;
         }
     }
 

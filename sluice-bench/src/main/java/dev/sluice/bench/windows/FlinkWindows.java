@@ -1,6 +1,6 @@
 package dev.sluice.bench.windows;
 
-import dev.sluice.bench.LoopbackFlink;
+import dev.sluice.bench.LocalFlink;
 import dev.sluice.bench.TempDirs;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,12 +9,9 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple2;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
-import org.apache.flink.runtime.minicluster.RpcServiceSharing;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 
@@ -44,14 +41,7 @@ final class FlinkWindows implements WindowEngine {
         }
         this.parallelism = parallelism;
         this.dir = TempDirs.create("flink-windows");
-        Configuration conf = LoopbackFlink.configuration(dir);
-        this.cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
-                .setConfiguration(conf)
-                .setNumTaskManagers(1)
-                .setNumSlotsPerTaskManager(parallelism)
-                .setRpcServiceSharing(RpcServiceSharing.SHARED)
-                .setCommonBindAddress("127.0.0.1")
-                .build());
+        this.cluster = LocalFlink.cluster(parallelism, dir);
         cluster.start();
     }
 
@@ -94,7 +84,7 @@ final class FlinkWindows implements WindowEngine {
                 .setParallelism(1)
                 .keyBy(new FlinkFunctions.ByKey())
                 .window(TumblingEventTimeWindows.of(Duration.ofMillis(WindowEvents.WINDOW_MS)))
-                .aggregate(new FlinkFunctions.CountEvents(), new FlinkFunctions.WithWindowEnd())
+                .aggregate(new LocalFlink.Count<>(), new FlinkFunctions.WithWindowEnd())
                 .sinkTo(new FlinkFunctions.TallySink(events.closedBound()))
                 .name("tally");
         return env.getStreamGraph().getJobGraph();
