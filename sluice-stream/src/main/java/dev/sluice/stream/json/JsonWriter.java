@@ -200,8 +200,26 @@ final class JsonWriter {
     }
 
     static void string(Buffer b, String s) {
-        b.write('"');
-        for (int i = 0; i < s.length(); i++) {
+        int n = s.length();
+        b.ensure(n + 2);
+        byte[] out = b.bytes;
+        int at = b.size;
+        out[at++] = '"';
+        int i = 0;
+        for (; i < n; i++) { // plain ASCII, the usual case, straight into the buffer
+            char c = s.charAt(i);
+            if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') {
+                break;
+            }
+            out[at++] = (byte) c;
+        }
+        b.size = at;
+        escaped(b, s, i);
+    }
+
+    /** Writes {@code s} from {@code i} on, escaping what JSON needs escaped, and the closing quote. */
+    private static void escaped(Buffer b, String s, int from) {
+        for (int i = from; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c == '"' || c == '\\') {
                 b.write('\\');
