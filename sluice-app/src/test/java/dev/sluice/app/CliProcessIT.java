@@ -52,11 +52,15 @@ class CliProcessIT {
         assertThat(run("produce", "t", "-f", lines.toString(), "--format", "text")
                         .code())
                 .isZero();
-        Process follower = start("consume", "t", "--group", "g", "--follow");
+        Path errors = dir.resolve("errors.txt"); // a file, as destroy() closes the pipes
+        Process follower = new ProcessBuilder(command("consume", "t", "--group", "g", "--follow"))
+                .redirectError(errors.toFile())
+                .start();
         String firstLines = readLines(follower, 3);
         assertThat(firstLines).isEqualTo("a\nb\nc\n");
         follower.destroy(); // SIGTERM, as Ctrl-C would
         assertThat(follower.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(Files.readString(errors)).isEqualTo("Consumed 3 events from t.\n");
         Result group = run("groups", "describe", "g", "--json");
         assertThat(group.out()).contains("\"committed\":3");
     }

@@ -67,6 +67,12 @@ public final class ConsumeCommand implements Callable<Integer> {
 
     private final Map<TopicPartition, Long> done = new HashMap<>();
 
+    /** Set by SIGTERM or Ctrl-C ({@link #stop}). */
+    private volatile boolean stopped;
+
+    /** The consumer while there is one, for {@link #stop} to wake. */
+    private volatile Consumer consumer;
+
     @ArgGroup(exclusive = true)
     Start start = new Start();
 
@@ -110,7 +116,30 @@ public final class ConsumeCommand implements Callable<Integer> {
                     + " this member reads.");
         }
         PrintWriter out = spec.commandLine().getOut();
-        long printed = 0;
+        try (StopSignal signal = StopSignal.install(
+                this::stop, Duration.ofSeconds(30), spec.commandLine().getErr())) {
+            long printed = consume(out);
+            out.flush();
+            if (!json) {
+                spec.commandLine()
+                        .getErr()
+                        .println("Consumed " + Output.count(printed) + " events from " + topic + ".");
+                spec.commandLine().getErr().flush();
+            }
+        }
+        return 0;
+    }
+
+    /** SIGTERM or Ctrl-C: the loop ends after what it is printing, and the printed events are committed. */
+    private void stop() {
+        stopped = true;
+        Consumer c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+    }
+
+    private long consume(PrintWriter out) {
         try (Broker b = BrokerOptions.of(spec).open()) {
             int partitions = b.admin().describeTopic(topic).partitions().size();
             if (partition != null && (partition < 0 || partition >= partitions)) {
@@ -118,17 +147,8 @@ public final class ConsumeCommand implements Callable<Integer> {
                         + partitions + " partitions (0-" + (partitions - 1) + ").");
             }
             ConsumerConfig config = group == null ? ConsumerConfig.defaults() : ConsumerConfig.group(group);
-            try (Consumer consumer = b.consumer(config)) {
-                Thread main = Thread.currentThread();
-                Thread hook = new Thread(() -> {
-                    consumer.wakeup();
-                    try {
-                        main.join(5_000);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                });
-                Runtime.getRuntime().addShutdownHook(hook);
+            try (Consumer c = b.consumer(config)) {
+                consumer = c;
                 Map<TopicPartition, Long> ends = new HashMap<>();
                 if (group == null) {
                     List<TopicPartition> tps = new ArrayList<>();
@@ -137,62 +157,55 @@ public final class ConsumeCommand implements Callable<Integer> {
                             tps.add(new TopicPartition(topic, p));
                         }
                     }
-                    consumer.assign(tps);
-                    applyStart(consumer, tps, true);
+                    c.assign(tps);
+                    applyStart(c, tps, true);
                     ends.putAll(b.admin().endOffsets(tps));
                 } else {
-                    consumer.subscribe(List.of(topic), new RebalanceListener() {
+                    c.subscribe(List.of(topic), new RebalanceListener() {
                         @Override
                         public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
-                            applyStart(consumer, assigned, false);
+                            applyStart(c, assigned, false);
                             ends.putAll(b.admin().endOffsets(assigned));
                         }
                     });
                 }
-                try {
-                    printed = loop(consumer, ends, out);
-                } catch (WakeupException e) {
-                    // Ctrl-C: fall through to commit and close
-                } finally {
-                    commitPrinted(consumer);
-                    try {
-                        Runtime.getRuntime().removeShutdownHook(hook);
-                    } catch (IllegalStateException shuttingDown) {
-                        // the hook is running: it waits for this thread to finish
-                    }
-                }
+                long printed = loop(c, ends, out);
+                commitPrinted(c);
+                return printed;
+            } finally {
+                consumer = null;
             }
         }
-        out.flush();
-        if (!json) {
-            spec.commandLine().getErr().println("Consumed " + Output.count(printed) + " events from " + topic + ".");
-            spec.commandLine().getErr().flush();
-        }
-        return 0;
     }
 
     private long loop(Consumer consumer, Map<TopicPartition, Long> ends, PrintWriter out) {
         long printed = 0;
         long idleSince = System.nanoTime();
-        while (max == null || printed < max) {
-            List<ConsumedEvent> events = consumer.poll(Duration.ofMillis(200));
-            for (ConsumedEvent e : events) {
-                out.println(
-                        json ? Output.json(toJson(e)) : (printKey ? e.keyAsString() + "\t" : "") + e.valueAsString());
-                printed++;
-                done.put(e.topicPartition(), e.offset() + 1);
-                if (max != null && printed >= max) {
+        try {
+            while (!stopped && (max == null || printed < max)) {
+                List<ConsumedEvent> events = consumer.poll(Duration.ofMillis(200));
+                for (ConsumedEvent e : events) {
+                    out.println(
+                            json
+                                    ? Output.json(toJson(e))
+                                    : (printKey ? e.keyAsString() + "\t" : "") + e.valueAsString());
+                    printed++;
+                    done.put(e.topicPartition(), e.offset() + 1);
+                    if (max != null && printed >= max) {
+                        break;
+                    }
+                }
+                out.flush();
+                commitPrinted(consumer);
+                if (!events.isEmpty()) {
+                    idleSince = System.nanoTime();
+                }
+                if (!follow && caughtUp(consumer, ends, idleSince)) {
                     break;
                 }
             }
-            out.flush();
-            commitPrinted(consumer);
-            if (!events.isEmpty()) {
-                idleSince = System.nanoTime();
-            }
-            if (!follow && caughtUp(consumer, ends, idleSince)) {
-                break;
-            }
+        } catch (WakeupException stopped) {
+            // Ctrl-C: the caller commits what was printed
         }
         return printed;
     }
@@ -240,7 +253,12 @@ public final class ConsumeCommand implements Callable<Integer> {
             // not ISO-8601: try the other forms
         }
         if (text.matches("\\d{11,}")) {
-            return Long.parseLong(text);
+            try {
+                return Long.parseLong(text);
+            } catch (NumberFormatException tooLarge) {
+                throw new UserException("--from-time '" + text + "' is past the largest time there is; give"
+                        + " epoch milliseconds (13 digits today), ISO-8601 (2026-11-25T13:00:00Z) or an age (10m).");
+            }
         }
         try {
             return System.currentTimeMillis() - Durations.parseMillis(text);

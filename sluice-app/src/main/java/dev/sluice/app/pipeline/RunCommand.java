@@ -1,6 +1,7 @@
 package dev.sluice.app.pipeline;
 
 import dev.sluice.app.cli.Output;
+import dev.sluice.app.cli.StopSignal;
 import dev.sluice.broker.Broker;
 import dev.sluice.broker.Brokers;
 import dev.sluice.stream.runtime.Metrics;
@@ -15,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -70,6 +70,13 @@ public final class RunCommand implements Callable<Integer> {
                             + " a key) on this port (127.0.0.1 unless a host is given).")
     String http;
 
+    @Option(
+            names = "--stop-timeout",
+            paramLabel = "DURATION",
+            description = "On SIGTERM or Ctrl-C: how long the pipeline may take to finish what it is doing and"
+                    + " commit (default: 30s); after that the process exits anyway.")
+    String stopTimeout;
+
     @Option(names = "--quiet", description = "No live progress; only the summary.")
     boolean quiet;
 
@@ -90,8 +97,8 @@ public final class RunCommand implements Callable<Integer> {
                     pipeline.brokerOptions());
         }
         String url = PipelineFiles.brokerUrl(spec, pipeline, file);
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        Duration stopTimeout = stopTimeout();
+        long timeoutMs = timeoutMs();
         long started = System.nanoTime();
         Broker broker = Brokers.open(url, pipeline.brokerOptions());
         PipelineRun run;
@@ -101,18 +108,18 @@ public final class RunCommand implements Callable<Integer> {
             broker.close();
             throw e;
         }
-        CountDownLatch finished = new CountDownLatch(1);
-        Thread hook = new Thread(
-                () -> {
-                    run.stop();
-                    try {
-                        finished.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                },
-                "sluice-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        try (StopSignal signal =
+                StopSignal.install(run::stop, stopTimeout, spec.commandLine().getErr())) {
+            return runUntilStopped(pipeline, url, run, broker, started, timeoutMs);
+        }
+    }
+
+    /** Runs until the pipeline is done, stopped or failed; then stops it, prints the summary and says how it ended. */
+    private int runUntilStopped(
+            PipelineSpec pipeline, String url, PipelineRun run, Broker broker, long started, long timeoutMs)
+            throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         StateServer server = null;
         if (http != null) {
             try {
@@ -133,7 +140,7 @@ public final class RunCommand implements Callable<Integer> {
             }
             err.flush();
         }
-        long deadline = System.nanoTime() + Duration.ofMillis(timeoutMs()).toNanos();
+        long deadline = System.nanoTime() + Duration.ofMillis(timeoutMs).toNanos();
         boolean done = false;
         while (!run.isStopped() && run.failure() == null) {
             view.update();
@@ -167,19 +174,13 @@ public final class RunCommand implements Callable<Integer> {
             Summary.print(out, run.plan(), metrics, lags, seconds, url);
         }
         out.flush();
-        finished.countDown();
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-            // already shutting down because of Ctrl-C
-        }
         if (run.failure() != null) {
             err.println("error: " + run.failure());
             err.flush();
             return 1;
         }
         if (untilDone && !done) {
-            err.println("error: the pipeline did not finish within " + timeoutMs() / 1000 + " s; still running: "
+            err.println("error: the pipeline did not finish within " + timeoutMs / 1000 + " s; still running: "
                     + String.join(", ", pending) + ". Raise --timeout, or check the lag above.");
             err.flush();
             return 1;
@@ -189,18 +190,33 @@ public final class RunCommand implements Callable<Integer> {
 
     private RuntimeOptions runtimeOptions() {
         RuntimeOptions options = RuntimeOptions.defaults(PipelineFiles.baseDir(file));
-        if (checkpointInterval == null) {
-            return options;
-        }
-        try {
-            return options.withCheckpointInterval(dev.sluice.log.config.Durations.parseMillis(checkpointInterval));
-        } catch (IllegalArgumentException e) {
-            throw new dev.sluice.app.cli.UserErrors.UserException(
-                    "--checkpoint-interval: " + e.getMessage() + "; write it as 500ms, 5s or 1m.");
-        }
+        return checkpointInterval == null
+                ? options
+                : options.withCheckpointInterval(
+                        duration("--checkpoint-interval", checkpointInterval).toMillis());
+    }
+
+    private Duration stopTimeout() {
+        return stopTimeout == null ? Duration.ofSeconds(30) : duration("--stop-timeout", stopTimeout);
     }
 
     private long timeoutMs() {
-        return timeout == null ? 600_000 : dev.sluice.log.config.Durations.parseMillis(timeout);
+        return timeout == null ? 600_000 : duration("--timeout", timeout).toMillis();
+    }
+
+    /** A duration option's value, above zero, or a user error naming the option. */
+    private static Duration duration(String option, String text) {
+        long ms;
+        try {
+            ms = dev.sluice.log.config.Durations.parseMillis(text);
+        } catch (IllegalArgumentException e) {
+            throw new dev.sluice.app.cli.UserErrors.UserException(
+                    option + ": " + e.getMessage() + "; write it as 500ms, 5s or 1m.");
+        }
+        if (ms <= 0) {
+            throw new dev.sluice.app.cli.UserErrors.UserException(
+                    option + ": '" + text + "' must be above 0, such as 500ms, 5s or 1m.");
+        }
+        return Duration.ofMillis(ms);
     }
 }
