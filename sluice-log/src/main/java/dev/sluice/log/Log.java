@@ -126,6 +126,8 @@ public final class Log implements AutoCloseable {
                 () -> {
                     try {
                         task.run();
+                    } catch (LogStorageException e) { // says what and what to do: no stack trace
+                        config.errorHandler().accept(what + " failed: " + e.getMessage(), null);
                     } catch (RuntimeException e) {
                         config.errorHandler().accept(what + " failed", e);
                     }

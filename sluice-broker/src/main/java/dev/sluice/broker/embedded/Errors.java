@@ -11,6 +11,7 @@ import dev.sluice.broker.UnknownTopicException;
 import dev.sluice.log.DataDirectoryException;
 import dev.sluice.log.LogClosedException;
 import dev.sluice.log.LogException;
+import dev.sluice.log.LogStorageException;
 import dev.sluice.log.UnknownPartitionException;
 import dev.sluice.log.config.InvalidConfigException;
 import dev.sluice.log.record.CorruptRecordException;
@@ -44,6 +45,9 @@ final class Errors {
         }
         if (e instanceof CorruptRecordException) {
             return new CorruptDataException(m, e);
+        }
+        if (e instanceof LogStorageException) {
+            return new BrokerException(m, e); // not retriable: the disk needs someone first
         }
         if (e instanceof LogClosedException || e instanceof DataDirectoryException) {
             return new BrokerUnavailableException(m, e);

@@ -61,6 +61,7 @@ final class Compactor {
         for (List<Segment> group : groups(cleanable, config.segmentBytes())) {
             long end = endOf(log, group);
             Segment out = Segment.create(
+                    log.files(),
                     log.dir(),
                     group.get(0).baseOffset(),
                     SegmentNames.CLEANED,
@@ -219,6 +220,7 @@ final class Compactor {
             CompactionFiles.commit(log.dir(), base, end);
             CompactionFiles.install(log.dir(), base, end);
             Segment replacement = Segment.open(
+                    log.files(),
                     log.dir(),
                     base,
                     log.config().indexIntervalBytes(),

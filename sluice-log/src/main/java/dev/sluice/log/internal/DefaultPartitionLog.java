@@ -2,7 +2,9 @@ package dev.sluice.log.internal;
 
 import dev.sluice.log.AppendResult;
 import dev.sluice.log.LogClosedException;
+import dev.sluice.log.LogFiles;
 import dev.sluice.log.LogSlice;
+import dev.sluice.log.LogStorageException;
 import dev.sluice.log.OffsetOutOfRangeException;
 import dev.sluice.log.PartitionLog;
 import dev.sluice.log.RecordTooLargeException;
@@ -47,6 +49,7 @@ public final class DefaultPartitionLog implements PartitionLog {
     private final Path dir;
     private final TopicConfig config;
     private final Clock clock;
+    private final LogFiles files;
     private final Flusher flusher;
     final ConcurrentSkipListMap<Long, Segment> segments;
     final ReentrantLock lock = new ReentrantLock();
@@ -60,6 +63,8 @@ public final class DefaultPartitionLog implements PartitionLog {
     private volatile End highWatermark;
     private volatile long recoveryPoint;
     private volatile boolean closed;
+    /** Why this partition takes no more appends: a write or fsync failed (null while all is well). */
+    private volatile LogStorageException storageFailure;
     /** Compaction has processed every segment below this offset since the log opened. */
     private volatile long cleanedUpTo;
     /** The earliest time a tombstone kept by compaction may be removed. */
@@ -71,6 +76,7 @@ public final class DefaultPartitionLog implements PartitionLog {
             Path dir,
             TopicConfig config,
             Clock clock,
+            LogFiles files,
             Flusher flusher,
             ConcurrentSkipListMap<Long, Segment> loaded) {
         this.topic = topic;
@@ -78,6 +84,7 @@ public final class DefaultPartitionLog implements PartitionLog {
         this.dir = dir;
         this.config = config;
         this.clock = clock;
+        this.files = files;
         this.flusher = flusher;
         this.segments = loaded;
         this.active = loaded.lastEntry().getValue();
@@ -110,6 +117,10 @@ public final class DefaultPartitionLog implements PartitionLog {
         return clock;
     }
 
+    LogFiles files() {
+        return files;
+    }
+
     @Override
     public AppendResult append(RecordBatch batch) {
         CompletableFuture<AppendResult> f = appendAsync(batch);
@@ -127,11 +138,17 @@ public final class DefaultPartitionLog implements PartitionLog {
         CompletableFuture<AppendResult> future = null;
         lock.lock();
         try {
-            ensureOpen();
-            maybeRoll(batch);
+            ensureWritable();
             long base = logEndOffset;
-            batch.assignBaseOffset(base);
-            active.append(batch, clock.millis());
+            try {
+                maybeRoll(batch);
+                batch.assignBaseOffset(base);
+                active.append(batch, clock.millis());
+            } catch (SegmentClosedException | LogClosedException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw storageFailed("write", e);
+            }
             logEndOffset = batch.nextOffset();
             result = new AppendResult(base, batch.lastOffset());
             if (config.flushPolicy() == FlushPolicy.ALWAYS) {
@@ -190,7 +207,7 @@ public final class DefaultPartitionLog implements PartitionLog {
     void roll() {
         Segment old = active;
         Segment next = Segment.create(
-                dir, logEndOffset, config.indexIntervalBytes(), config.segmentIndexBytes(), clock.millis());
+                files, dir, logEndOffset, config.indexIntervalBytes(), config.segmentIndexBytes(), clock.millis());
         segments.put(next.baseOffset(), next);
         active = next;
         old.onRolled();
@@ -205,8 +222,8 @@ public final class DefaultPartitionLog implements PartitionLog {
         End end;
         lock.lock();
         try {
-            if (closed) {
-                return;
+            if (closed || storageFailure != null) {
+                return; // a later fsync that succeeds proves nothing about the pages of the failed one
             }
             end = new End(logEndOffset, active.baseOffset(), active.size());
         } finally {
@@ -223,6 +240,8 @@ public final class DefaultPartitionLog implements PartitionLog {
                 }
             } catch (SegmentClosedException e) {
                 // deleted by retention or replaced by compaction meanwhile: nothing left to flush
+            } catch (RuntimeException e) {
+                throw storageFailed("fsync", e); // the pages may be lost: nothing after the last good fsync is read
             }
         }
         List<PendingAck> acked = new ArrayList<>();
@@ -249,6 +268,43 @@ public final class DefaultPartitionLog implements PartitionLog {
         for (PendingAck ack : acked) {
             ack.future().complete(ack.result());
         }
+    }
+
+    /**
+     * Takes the partition out of service after a failed write or fsync, as Kafka takes a log directory offline and
+     * PostgreSQL stops after a failed fsync: a later fsync that succeeds does not prove that the pages of the failed
+     * one reached the disk. Fails the appends waiting for an fsync; later appends are refused with the same reason.
+     */
+    LogStorageException storageFailed(String what, RuntimeException cause) {
+        LogStorageException failure = new LogStorageException(storageProblem(what, cause), cause);
+        lock.lock();
+        try {
+            if (storageFailure == null) {
+                storageFailure = failure;
+            }
+        } finally {
+            lock.unlock();
+        }
+        failPendingAcks(failure);
+        return failure;
+    }
+
+    private String storageProblem(String what, Throwable cause) {
+        String where = topic + "/" + partition + " (" + dir + ")";
+        String after = " Every acknowledged event is kept; this partition takes no more events until Sluice is"
+                + " restarted, which recovers it from what is on disk.";
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains("No space left on device")) {
+                return "No space left on the disk of the data directory: could not " + what + " " + where
+                        + ". Free space on that disk, then restart." + after;
+            }
+            if (t instanceof java.nio.file.NoSuchFileException missing) {
+                return "Could not " + what + " " + where + ": " + missing.getFile() + " is gone; was the data"
+                        + " directory removed while Sluice ran? Restore it or start with a new one." + after;
+            }
+        }
+        return "Could not " + what + " " + where + ": " + cause.getMessage()
+                + ". Check the disk and that the data directory is still there, then restart." + after;
     }
 
     /** Fails the appends that wait for an fsync that could not be done. */
@@ -468,20 +524,44 @@ public final class DefaultPartitionLog implements PartitionLog {
         }
     }
 
+    /** Open, and no write or fsync has failed: reads go on after a failure, appends do not. */
+    private void ensureWritable() {
+        ensureOpen();
+        LogStorageException failure = storageFailure;
+        if (failure != null) {
+            throw new LogStorageException(failure.getMessage(), failure);
+        }
+    }
+
     boolean isClosed() {
         return closed;
     }
 
-    /** Flushes, acknowledges what the flush covered, and closes every segment. */
-    void close() {
+    /**
+     * Flushes, acknowledges what the flush covered, and closes every segment; after a failed write or fsync, only
+     * closes them (what the failure left is recovered when the log opens again).
+     *
+     * @return whether it closed cleanly: false after a failed write or fsync
+     */
+    boolean close() {
         End end;
         lock.lock();
         try {
             if (closed) {
-                return;
+                return storageFailure == null;
             }
             closed = true; // from here on nothing is appended
             end = new End(logEndOffset, active.baseOffset(), active.size());
+            if (storageFailure != null) {
+                for (Segment s : segments.values()) {
+                    try {
+                        s.close();
+                    } catch (RuntimeException e) {
+                        // the disk failed already; the next open recovers what is there
+                    }
+                }
+                return false;
+            }
         } finally {
             lock.unlock();
         }
@@ -503,6 +583,7 @@ public final class DefaultPartitionLog implements PartitionLog {
             lock.unlock();
         }
         acked.forEach(ack -> ack.future().complete(ack.result())); // every append before close is on disk now
+        return true;
     }
 
     /** Closes the segments and deletes the files of a partition whose topic is being deleted. */

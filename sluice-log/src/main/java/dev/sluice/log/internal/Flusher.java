@@ -1,6 +1,7 @@
 package dev.sluice.log.internal;
 
 import dev.sluice.log.LogException;
+import dev.sluice.log.LogStorageException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
@@ -46,6 +47,8 @@ final class Flusher implements AutoCloseable {
             p.flushQueued.set(false);
             try {
                 p.flushNow();
+            } catch (LogStorageException e) { // says what and what to do
+                errorHandler.accept(e.getMessage(), null);
             } catch (RuntimeException | Error e) { // the one thread that acknowledges durable appends must not die
                 errorHandler.accept("fsync of " + p + " failed", e);
                 p.failPendingAcks(new LogException("fsync of " + p + " failed: " + e.getMessage(), e));

@@ -1,5 +1,6 @@
 package dev.sluice.log.internal;
 
+import dev.sluice.log.LogFiles;
 import dev.sluice.log.RecoveryReport.PartitionRecovery;
 import dev.sluice.log.config.CleanupPolicy;
 import dev.sluice.log.config.TopicConfig;
@@ -26,6 +27,7 @@ final class PartitionLoader {
     private final Path dir;
     private final TopicConfig config;
     private final Clock clock;
+    private final LogFiles files;
 
     private int validated;
     private int rebuilt;
@@ -33,12 +35,13 @@ final class PartitionLoader {
     private long droppedFrom = -1;
     private String problem;
 
-    PartitionLoader(String topic, int partition, Path dir, TopicConfig config, Clock clock) {
+    PartitionLoader(String topic, int partition, Path dir, TopicConfig config, Clock clock, LogFiles files) {
         this.topic = topic;
         this.partition = partition;
         this.dir = dir;
         this.config = config;
         this.clock = clock;
+        this.files = files;
     }
 
     /**
@@ -62,7 +65,7 @@ final class PartitionLoader {
             if (mayHoldUnflushed || indexesMissing) {
                 segment = recover(base, expected, contiguous, mayHoldUnflushed, indexesMissing);
             } else {
-                segment = Segment.open(dir, base, config.indexIntervalBytes(), config.segmentIndexBytes(), last);
+                segment = Segment.open(files, dir, base, config.indexIntervalBytes(), config.segmentIndexBytes(), last);
                 if (!clean && !segment.indexesLookSane(nextBase)) {
                     segment.close();
                     segment = recover(base, expected, contiguous, false, true);
@@ -78,7 +81,8 @@ final class PartitionLoader {
         if (segments.isEmpty()) {
             segments.put(
                     0L,
-                    Segment.create(dir, 0, config.indexIntervalBytes(), config.segmentIndexBytes(), clock.millis()));
+                    Segment.create(
+                            files, dir, 0, config.indexIntervalBytes(), config.segmentIndexBytes(), clock.millis()));
         }
         Segment last = segments.lastEntry().getValue();
         for (Segment s : segments.headMap(last.baseOffset(), false).values()) {
@@ -90,7 +94,7 @@ final class PartitionLoader {
                     .values()
                     .forEach(Segment::flush);
         }
-        return new DefaultPartitionLog(topic, partition, dir, config, clock, flusher, segments);
+        return new DefaultPartitionLog(topic, partition, dir, config, clock, files, flusher, segments);
     }
 
     PartitionRecovery report() {
@@ -98,7 +102,7 @@ final class PartitionLoader {
     }
 
     private Segment recover(long base, long expected, boolean contiguous, boolean validating, boolean rebuilding) {
-        Segment segment = Segment.open(dir, base, config.indexIntervalBytes(), config.segmentIndexBytes(), true);
+        Segment segment = Segment.open(files, dir, base, config.indexIntervalBytes(), config.segmentIndexBytes(), true);
         SegmentRecovery r = segment.recover(expected, contiguous);
         if (validating) {
             validated++;

@@ -2,6 +2,7 @@ package dev.sluice.log.internal;
 
 import static dev.sluice.log.record.RecordBatchFormat.HEADER_SIZE;
 
+import dev.sluice.log.LogFiles;
 import dev.sluice.log.record.RecordBatch;
 import dev.sluice.log.record.RecordCursor;
 import java.io.IOException;
@@ -40,11 +41,17 @@ final class Segment {
     private int bytesSinceLastIndexEntry;
 
     private Segment(
-            Path dir, long baseOffset, String suffix, int indexIntervalBytes, int maxIndexBytes, boolean active) {
+            LogFiles files,
+            Path dir,
+            long baseOffset,
+            String suffix,
+            int indexIntervalBytes,
+            int maxIndexBytes,
+            boolean active) {
         this.dir = dir;
         this.baseOffset = baseOffset;
         this.indexIntervalBytes = indexIntervalBytes;
-        this.log = new SegmentFile(SegmentNames.log(dir, baseOffset, suffix));
+        this.log = new SegmentFile(SegmentNames.log(dir, baseOffset, suffix), files);
         this.offsetIndex =
                 new OffsetIndex(SegmentNames.index(dir, baseOffset, suffix), baseOffset, maxIndexBytes, active);
         this.timeIndex =
@@ -54,13 +61,20 @@ final class Segment {
     }
 
     /** A new, empty, active segment. */
-    static Segment create(Path dir, long baseOffset, int indexIntervalBytes, int maxIndexBytes, long now) {
-        return create(dir, baseOffset, "", indexIntervalBytes, maxIndexBytes, now);
+    static Segment create(
+            LogFiles files, Path dir, long baseOffset, int indexIntervalBytes, int maxIndexBytes, long now) {
+        return create(files, dir, baseOffset, "", indexIntervalBytes, maxIndexBytes, now);
     }
 
     /** A new, empty segment whose files carry {@code suffix} after their usual names (compaction output). */
     static Segment create(
-            Path dir, long baseOffset, String suffix, int indexIntervalBytes, int maxIndexBytes, long now) {
+            LogFiles files,
+            Path dir,
+            long baseOffset,
+            String suffix,
+            int indexIntervalBytes,
+            int maxIndexBytes,
+            long now) {
         try {
             // a new segment holds nothing: clear leftovers of an earlier life of this base offset
             Files.deleteIfExists(SegmentNames.log(dir, baseOffset, suffix));
@@ -69,7 +83,7 @@ final class Segment {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create segment " + baseOffset + " in " + dir, e);
         }
-        Segment s = new Segment(dir, baseOffset, suffix, indexIntervalBytes, maxIndexBytes, true);
+        Segment s = new Segment(files, dir, baseOffset, suffix, indexIntervalBytes, maxIndexBytes, true);
         s.rollingTimestamp = now;
         s.lastWrittenAt = now;
         return s;
@@ -79,8 +93,9 @@ final class Segment {
      * Opens an existing segment without validating its batches: its indexes are trusted and its end is found by
      * reading batch headers from the last index entry.
      */
-    static Segment open(Path dir, long baseOffset, int indexIntervalBytes, int maxIndexBytes, boolean active) {
-        Segment s = new Segment(dir, baseOffset, "", indexIntervalBytes, maxIndexBytes, active);
+    static Segment open(
+            LogFiles files, Path dir, long baseOffset, int indexIntervalBytes, int maxIndexBytes, boolean active) {
+        Segment s = new Segment(files, dir, baseOffset, "", indexIntervalBytes, maxIndexBytes, active);
         s.loadEnd();
         try {
             s.lastWrittenAt = Files.getLastModifiedTime(s.log.path()).toMillis();
@@ -133,18 +148,31 @@ final class Segment {
         return size + (long) offsetIndex.sizeInBytes() + timeIndex.sizeInBytes();
     }
 
-    /** Writes a batch whose base offset is already assigned, at {@code now} on the log's clock. */
+    /**
+     * Writes a batch whose base offset is already assigned, at {@code now} on the log's clock: all of it, or, if the
+     * write fails (a full disk), none of it: what part of it reached the file is cut off again before the error is
+     * thrown, and the indexes only learn of a batch once it is written.
+     */
     void append(RecordBatch batch, long now) {
-        lastWrittenAt = now;
         ByteBuffer bytes = batch.buffer();
         int position = size;
         int length = bytes.remaining();
+        try {
+            log.writeFully(bytes, position);
+        } catch (RuntimeException e) {
+            try {
+                log.truncate(position);
+            } catch (RuntimeException alsoFailed) {
+                e.addSuppressed(alsoFailed); // a reopened log drops the torn batch by its CRC
+            }
+            throw e;
+        }
+        lastWrittenAt = now;
         if (bytesSinceLastIndexEntry > indexIntervalBytes && !indexIsFull()) {
             offsetIndex.append(batch.baseOffset(), position);
             timeIndex.maybeAppend(maxTimestamp, batch.baseOffset());
             bytesSinceLastIndexEntry = 0;
         }
-        log.writeFully(bytes, position);
         bytesSinceLastIndexEntry += length;
         if (size == 0) {
             rollingTimestamp = batch.maxTimestamp();

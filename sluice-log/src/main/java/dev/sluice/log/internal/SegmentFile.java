@@ -1,6 +1,7 @@
 package dev.sluice.log.internal;
 
 import dev.sluice.log.LogException;
+import dev.sluice.log.LogFiles;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
@@ -9,7 +10,6 @@ import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * The log file of a segment, read and written at explicit positions.
@@ -20,11 +20,13 @@ import java.nio.file.StandardOpenOption;
  */
 final class SegmentFile {
     private final Path path;
+    private final LogFiles files;
     private volatile FileChannel channel;
     private volatile boolean closed;
 
-    SegmentFile(Path path) {
+    SegmentFile(Path path, LogFiles files) {
         this.path = path;
+        this.files = files;
         this.channel = open();
     }
 
@@ -123,7 +125,7 @@ final class SegmentFile {
 
     private FileChannel open() {
         try {
-            return FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            return files.open(path);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open " + path + ": " + e.getMessage(), e);
         }

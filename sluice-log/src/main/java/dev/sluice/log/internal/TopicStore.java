@@ -3,6 +3,7 @@ package dev.sluice.log.internal;
 import dev.sluice.log.DataDirectoryException;
 import dev.sluice.log.InvalidTopicException;
 import dev.sluice.log.LogConfig;
+import dev.sluice.log.LogStorageException;
 import dev.sluice.log.RecoveryReport;
 import dev.sluice.log.RecoveryReport.PartitionRecovery;
 import dev.sluice.log.Topic;
@@ -56,6 +57,9 @@ public final class TopicStore implements AutoCloseable {
     private final Path topicsDir;
     private final DirectoryLock lock;
     private final Flusher flusher;
+    /** A write of the log's own files failed: no recovery points and no clean shutdown are written any more. */
+    private volatile boolean storageFailed;
+
     private final Map<String, Topic> topics = new ConcurrentHashMap<>();
     private final RecoveryReport recoveryReport;
     private volatile boolean closed;
@@ -194,6 +198,9 @@ public final class TopicStore implements AutoCloseable {
 
     /** Records how far every partition is known to be on disk, bounding re-validation after a crash. */
     public void writeRecoveryPoints() {
+        if (storageFailed) {
+            return; // the partitions said why already
+        }
         List<String> lines = new ArrayList<>();
         for (Topic topic : all()) {
             for (var p : topic.partitions()) {
@@ -201,7 +208,18 @@ public final class TopicStore implements AutoCloseable {
                         Checkpoints.key(topic.name(), p.partition()) + " " + ((DefaultPartitionLog) p).recoveryPoint());
             }
         }
-        Checkpoints.write(dataDir.resolve(RECOVERY_POINTS), lines);
+        try {
+            Checkpoints.write(dataDir.resolve(RECOVERY_POINTS), lines);
+        } catch (RuntimeException e) { // the directory is gone or the disk refuses writes: no partition is safe
+            storageFailed = true;
+            LogStorageException failure = null;
+            for (Topic topic : all()) {
+                for (var p : topic.partitions()) {
+                    failure = ((DefaultPartitionLog) p).storageFailed("write the recovery points of", e);
+                }
+            }
+            throw failure != null ? failure : e;
+        }
     }
 
     @Override
@@ -211,10 +229,16 @@ public final class TopicStore implements AutoCloseable {
         }
         closed = true;
         try {
+            boolean clean = true;
             for (Topic topic : topics.values()) {
-                topic.partitions().forEach(p -> ((DefaultPartitionLog) p).close());
+                for (var p : topic.partitions()) {
+                    clean &= ((DefaultPartitionLog) p).close();
+                }
             }
             flusher.close();
+            if (!clean || storageFailed) {
+                return; // not marked clean: the next open recovers from the last recovery points
+            }
             writeRecoveryPoints();
             Path marker = dataDir.resolve(CLEAN_SHUTDOWN);
             Files.write(marker, new byte[0]);
@@ -261,7 +285,8 @@ public final class TopicStore implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            PartitionLoader loader = new PartitionLoader(name, p, partitionDir, topicConfig, config.clock());
+            PartitionLoader loader =
+                    new PartitionLoader(name, p, partitionDir, topicConfig, config.clock(), config.files());
             logs.add(loader.load(recoveryPoints.getOrDefault(Checkpoints.key(name, p), 0L), !recover, flusher));
             if (recover) {
                 reports.add(loader.report());
