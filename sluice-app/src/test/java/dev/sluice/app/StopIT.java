@@ -57,6 +57,32 @@ class StopIT {
     }
 
     @Test
+    void shouldExitWithTheReasonWhenTheDataDirectoryIsRemovedUnderIt() throws Exception {
+        Process p = start();
+        Path data = dir.resolve("data");
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!Files.exists(data.resolve("topics/counts")) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        Thread.sleep(2_000); // running
+        try (var files = Files.walk(data)) {
+            files.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(f -> f.toFile().delete());
+        }
+        boolean ended = p.waitFor(60, TimeUnit.SECONDS); // noticed at the next recovery-point checkpoint (10 s)
+        if (!ended) {
+            p.destroyForcibly();
+        }
+        assertThat(ended).as("ended by itself").isTrue();
+        assertThat(p.exitValue()).isEqualTo(1);
+        assertThat(output(p))
+                .contains("error: ")
+                .contains("is gone; was the data directory removed while Sluice ran?")
+                .doesNotContain("Exception")
+                .doesNotContain("\tat ");
+    }
+
+    @Test
     void shouldEndWithinTheStopTimeoutWhateverMomentSigtermComes() throws Exception {
         Random random = new Random();
         for (int round = 0; round < 6; round++) {

@@ -275,8 +275,12 @@ public final class DefaultPartitionLog implements PartitionLog {
      * PostgreSQL stops after a failed fsync: a later fsync that succeeds does not prove that the pages of the failed
      * one reached the disk. Fails the appends waiting for an fsync; later appends are refused with the same reason.
      */
-    LogStorageException storageFailed(String what, RuntimeException cause) {
-        LogStorageException failure = new LogStorageException(storageProblem(what, cause), cause);
+    private LogStorageException storageFailed(String what, RuntimeException cause) {
+        return storageFailed(StorageFailures.of(what + " " + topic + "/" + partition + " (" + dir + ")", cause));
+    }
+
+    /** Takes the partition out of service for {@code failure}, which may be the data directory's. */
+    LogStorageException storageFailed(LogStorageException failure) {
         lock.lock();
         try {
             if (storageFailure == null) {
@@ -287,24 +291,6 @@ public final class DefaultPartitionLog implements PartitionLog {
         }
         failPendingAcks(failure);
         return failure;
-    }
-
-    private String storageProblem(String what, Throwable cause) {
-        String where = topic + "/" + partition + " (" + dir + ")";
-        String after = " Every acknowledged event is kept; this partition takes no more events until Sluice is"
-                + " restarted, which recovers it from what is on disk.";
-        for (Throwable t = cause; t != null; t = t.getCause()) {
-            if (t.getMessage() != null && t.getMessage().contains("No space left on device")) {
-                return "No space left on the disk of the data directory: could not " + what + " " + where
-                        + ". Free space on that disk, then restart." + after;
-            }
-            if (t instanceof java.nio.file.NoSuchFileException missing) {
-                return "Could not " + what + " " + where + ": " + missing.getFile() + " is gone; was the data"
-                        + " directory removed while Sluice ran? Restore it or start with a new one." + after;
-            }
-        }
-        return "Could not " + what + " " + where + ": " + cause.getMessage()
-                + ". Check the disk and that the data directory is still there, then restart." + after;
     }
 
     /** Fails the appends that wait for an fsync that could not be done. */

@@ -212,13 +212,11 @@ public final class TopicStore implements AutoCloseable {
             Checkpoints.write(dataDir.resolve(RECOVERY_POINTS), lines);
         } catch (RuntimeException e) { // the directory is gone or the disk refuses writes: no partition is safe
             storageFailed = true;
-            LogStorageException failure = null;
+            LogStorageException failure = StorageFailures.of("write to the data directory " + dataDir, e);
             for (Topic topic : all()) {
-                for (var p : topic.partitions()) {
-                    failure = ((DefaultPartitionLog) p).storageFailed("write the recovery points of", e);
-                }
+                topic.partitions().forEach(p -> ((DefaultPartitionLog) p).storageFailed(failure));
             }
-            throw failure != null ? failure : e;
+            throw failure;
         }
     }
 

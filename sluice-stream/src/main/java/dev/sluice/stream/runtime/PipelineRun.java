@@ -392,7 +392,13 @@ public final class PipelineRun implements AutoCloseable {
         }
     }
 
-    private static String describe(Throwable e) {
+    private static String describe(Throwable error) {
+        Throwable e = error;
+        while ((e instanceof java.util.concurrent.CompletionException
+                        || e instanceof java.util.concurrent.ExecutionException)
+                && e.getCause() != null) {
+            e = e.getCause(); // their message is the cause's class and message
+        }
         String m = e.getMessage();
         return m == null ? e.getClass().getSimpleName() : m;
     }
