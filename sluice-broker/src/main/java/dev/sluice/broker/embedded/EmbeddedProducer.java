@@ -44,9 +44,9 @@ final class EmbeddedProducer implements Producer {
 
     @Override
     public CompletableFuture<SendResult> send(String topic, Event event) {
-        Topic t = log.findTopic(topic).orElse(null);
+        Topic t = writable(topic);
         if (t == null) {
-            return failed(unknownTopic(topic));
+            return failed(refusal(topic));
         }
         RecordAccumulator.TopicQueues queues = accumulator.queues(t);
         int partitions = t.partitionCount();
@@ -58,9 +58,9 @@ final class EmbeddedProducer implements Producer {
 
     @Override
     public CompletableFuture<SendResult> send(TopicPartition tp, Event event) {
-        Topic t = log.findTopic(tp.topic()).orElse(null);
+        Topic t = writable(tp.topic());
         if (t == null) {
-            return failed(unknownTopic(tp.topic()));
+            return failed(refusal(tp.topic()));
         }
         if (tp.partition() < 0 || tp.partition() >= t.partitionCount()) {
             return failed(UnknownTopicException.partition(tp, t.partitionCount()));
@@ -171,6 +171,20 @@ final class EmbeddedProducer implements Producer {
             accumulator.completed(late);
         }
         onClose.accept(this);
+    }
+
+    /** The topic, if producers may write to it: it exists and is not one of the broker's own. */
+    private Topic writable(String topic) {
+        return topic.startsWith("__") ? null : log.findTopic(topic).orElse(null);
+    }
+
+    /** Why {@link #writable} said no. */
+    private BrokerException refusal(String topic) {
+        if (topic.startsWith("__")) {
+            return new dev.sluice.broker.InvalidTopicException("Topic '" + topic + "' is internal to Sluice (as every"
+                    + " name starting with '__' is) and takes no events from producers. Send to a topic of your own.");
+        }
+        return unknownTopic(topic);
     }
 
     private BrokerException unknownTopic(String topic) {

@@ -104,11 +104,19 @@ final class OffsetStore {
         while (next < partition.highWatermark()) {
             LogSlice slice = partition.read(next, 1 << 20);
             for (LogRecord r : slice.records()) {
-                Key key = decodeKey(r.key());
-                if (r.value() == null) {
-                    committed.remove(key);
-                } else {
-                    committed.put(key, ByteBuffer.wrap(r.value()).position(1).getLong());
+                try {
+                    Key key = decodeKey(r.key());
+                    if (r.value() == null) {
+                        committed.remove(key);
+                    } else {
+                        committed.put(key, decodeOffset(r.value()));
+                    }
+                } catch (RuntimeException notACommit) { // written by something else: it must not stop the broker
+                    System.getLogger("dev.sluice.broker")
+                            .log(
+                                    System.Logger.Level.WARNING,
+                                    "skipped the record at offset " + r.offset() + " of " + TOPIC + ": it is not a"
+                                            + " committed offset (" + notACommit.getMessage() + ")");
                 }
             }
             next = slice.nextOffset();
@@ -143,16 +151,35 @@ final class OffsetStore {
                 .array();
     }
 
+    /** @throws IllegalArgumentException if the bytes are not a key this class wrote */
     private static Key decodeKey(byte[] bytes) {
-        ByteBuffer b = ByteBuffer.wrap(bytes);
-        b.get();
-        byte[] g = new byte[b.getShort()];
-        b.get(g);
-        byte[] t = new byte[b.getShort()];
-        b.get(t);
-        return new Key(
-                new String(g, StandardCharsets.UTF_8),
-                new TopicPartition(new String(t, StandardCharsets.UTF_8), b.getInt()));
+        try {
+            ByteBuffer b = ByteBuffer.wrap(bytes);
+            if (b.get() != 0) {
+                throw new IllegalArgumentException("unknown key version");
+            }
+            byte[] g = new byte[b.getShort()];
+            b.get(g);
+            byte[] t = new byte[b.getShort()];
+            b.get(t);
+            int partition = b.getInt();
+            if (b.hasRemaining()) {
+                throw new IllegalArgumentException("key longer than its fields");
+            }
+            return new Key(
+                    new String(g, StandardCharsets.UTF_8),
+                    new TopicPartition(new String(t, StandardCharsets.UTF_8), partition));
+        } catch (NullPointerException | java.nio.BufferUnderflowException | NegativeArraySizeException e) {
+            throw new IllegalArgumentException("key too short or missing", e);
+        }
+    }
+
+    /** @throws IllegalArgumentException if the bytes are not a value this class wrote */
+    private static long decodeOffset(byte[] bytes) {
+        if (bytes.length != 17 || bytes[0] != 0) {
+            throw new IllegalArgumentException("value of " + bytes.length + " bytes, not a committed offset");
+        }
+        return ByteBuffer.wrap(bytes).position(1).getLong();
     }
 
     private static byte[] value(long offset, long now) {

@@ -42,6 +42,53 @@ class EmbeddedOnlyTest {
     }
 
     @Test
+    void shouldRefuseEventsForItsInternalTopics() {
+        try (var producer = broker.producer()) {
+            assertThatThrownBy(() -> producer.send("__consumer_offsets", dev.sluice.broker.Event.of("g1", "x", 1))
+                            .get())
+                    .cause()
+                    .isInstanceOf(InvalidTopicException.class)
+                    .hasMessage("Topic '__consumer_offsets' is internal to Sluice (as every name starting with '__'"
+                            + " is) and takes no events from producers. Send to a topic of your own.");
+            assertThatThrownBy(() -> producer.send(
+                                    new dev.sluice.broker.TopicPartition("__consumer_offsets", 0),
+                                    dev.sluice.broker.Event.of("g1", "x", 1))
+                            .get())
+                    .cause()
+                    .isInstanceOf(InvalidTopicException.class);
+        }
+    }
+
+    @Test
+    void shouldOpenAndKeepEveryCommitWhenItsOffsetsTopicHoldsRecordsItDidNotWrite() {
+        broker.admin().createTopic(NewTopic.of("t", 1));
+        dev.sluice.broker.TopicPartition tp = new dev.sluice.broker.TopicPartition("t", 0);
+        try (var consumer = broker.consumer(dev.sluice.broker.ConsumerConfig.group("g"))) {
+            consumer.assign(java.util.List.of(tp));
+            consumer.commitSync(java.util.Map.of(tp, 0L));
+        }
+        broker.close();
+        try (dev.sluice.log.Log log = dev.sluice.log.Log.open(dir)) { // as an old version or a bug might have
+            var offsets = log.topic("__consumer_offsets").partition(0);
+            for (String key : new String[] {"g1", "", "\u0000\u0000\u0009short"}) {
+                var batch = new dev.sluice.log.record.RecordBatchBuilder(256);
+                batch.tryAppend(
+                        1,
+                        key.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1),
+                        "x".getBytes(),
+                        java.util.List.of());
+                offsets.append(batch.build());
+            }
+        }
+        broker = Brokers.open("embedded:" + dir);
+        try (var consumer = broker.consumer(dev.sluice.broker.ConsumerConfig.group("g"))) {
+            assertThat(consumer.committed(java.util.Set.of(tp))).isEqualTo(java.util.Map.of(tp, 0L));
+        }
+        broker.admin().deleteTopic("t"); // every command works on this directory
+        assertThat(broker.admin().listTopics(false)).isEmpty();
+    }
+
+    @Test
     void shouldNameTheKnownTopicInUnknownTopicErrors() {
         broker.admin().createTopic(NewTopic.of("small", 1));
         try (var producer = broker.producer()) {
