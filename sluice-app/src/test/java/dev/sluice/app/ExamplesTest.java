@@ -18,6 +18,17 @@ class ExamplesTest {
         }
     }
 
+    /** Running two examples must not mix their events: same topic names, other partitions and settings. */
+    @org.junit.jupiter.api.Test
+    void shouldEachKeepItsTopicsInADataDirectoryOfItsOwn() throws IOException {
+        List<String> brokers = examples().stream()
+                .map(f -> dev.sluice.stream.yaml.PipelineYaml.load(f).broker())
+                .toList();
+        assertThat(brokers)
+                .allMatch(b -> b != null && b.startsWith("embedded:data/"))
+                .doesNotHaveDuplicates();
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("examples")
     void shouldBeValid(Path example) {

@@ -6,6 +6,7 @@ import dev.sluice.broker.GroupDescription;
 import dev.sluice.broker.NewTopic;
 import dev.sluice.broker.Producer;
 import dev.sluice.broker.TopicPartition;
+import dev.sluice.log.config.TopicConfig;
 import dev.sluice.stream.spec.PipelineSpec;
 import dev.sluice.stream.spec.TopicSpec;
 import java.time.Duration;
@@ -66,7 +67,9 @@ public final class PipelineRun implements AutoCloseable {
         checkGuarantees(spec, broker);
         for (TopicSpec t : plan.topics()) {
             if (t.create()) {
-                broker.admin().createTopicIfMissing(new NewTopic(t.name(), t.partitions(), t.config()));
+                if (!broker.admin().createTopicIfMissing(new NewTopic(t.name(), t.partitions(), t.config()))) {
+                    checkExisting(t, broker);
+                }
             } else if (!broker.admin().listTopics(true).contains(t.name())) {
                 throw new dev.sluice.stream.spec.PipelineException(
                         t.location(),
@@ -82,6 +85,41 @@ public final class PipelineRun implements AutoCloseable {
             throw e;
         }
         return run;
+    }
+
+    /**
+     * A topic the pipeline would create that exists already must be the topic it declares: another partition count
+     * would put keys, and so state, elsewhere; other settings would be silently ignored (two pipelines sharing a data
+     * directory and a topic name meet here).
+     */
+    private static void checkExisting(TopicSpec t, Broker broker) {
+        dev.sluice.broker.TopicDescription existing = broker.admin().describeTopic(t.name());
+        List<String> differences = new ArrayList<>();
+        if (existing.partitions().size() != t.partitions()) {
+            differences.add(existing.partitions().size() + " partitions, not " + t.partitions());
+        }
+        Map<String, String> declared;
+        try {
+            declared = TopicConfig.of(new NewTopic(t.name(), t.partitions(), t.config()).logConfig())
+                    .toMap();
+        } catch (RuntimeException notForThisLog) { // settings only another backend knows: compared as written
+            declared = t.config();
+        }
+        for (String key : t.config().keySet()) {
+            String has = existing.config().get(key);
+            String wants = declared.get(key);
+            if (has != null && wants != null && !has.equals(wants)) {
+                differences.add(key + "=" + has + ", not " + wants);
+            }
+        }
+        if (!differences.isEmpty()) {
+            throw new dev.sluice.stream.spec.PipelineException(
+                    t.location(),
+                    "topic '" + t.name() + "' exists on " + broker.url() + " with " + String.join(" and ", differences)
+                            + " as declared here. Declare what it has; or delete it (sluice topics delete " + t.name()
+                            + ", with its events) to have it created as declared; or give this pipeline a data"
+                            + " directory of its own (broker: embedded:DIR in the file, or --data-dir).");
+        }
     }
 
     private static void checkGuarantees(PipelineSpec spec, Broker broker) {

@@ -1,6 +1,7 @@
 package dev.sluice.stream.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.sluice.broker.ConsumedEvent;
@@ -200,6 +201,36 @@ class PipelineRunTest {
         }
         // nothing lost; nothing published twice because positions were stored after each acknowledged batch
         assertThat(TestConnectors.COLLECTED.get("out")).containsExactlyElementsOf(values);
+    }
+
+    @Test
+    void shouldRefuseATopicThatExistsWithOtherPartitionsOrSettingsThanDeclared() {
+        broker.admin().createTopic(new dev.sluice.broker.NewTopic("orders", 3, Map.of("retention.ms", "86400000")));
+        String yaml = """
+                pipeline: lake
+                topics:
+                  orders: {partitions: %s, retention: %s}
+                sources:
+                  - {name: src, type: list, to: orders, values: ['{"id":1}']}
+                """;
+        assertThatThrownBy(() -> PipelineRun.start(
+                        dev.sluice.stream.yaml.PipelineYaml.parse(yaml.formatted(2, "1d"), "lake.yaml"),
+                        broker,
+                        options()))
+                .isInstanceOf(dev.sluice.stream.spec.PipelineException.class)
+                .hasMessage("lake.yaml:3:3: topic 'orders' exists on " + broker.url() + " with 3 partitions, not 2 as"
+                        + " declared here. Declare what it has; or delete it (sluice topics delete orders, with its"
+                        + " events) to have it created as declared; or give this pipeline a data directory of its own"
+                        + " (broker: embedded:DIR in the file, or --data-dir).");
+        assertThatThrownBy(() -> PipelineRun.start(
+                        dev.sluice.stream.yaml.PipelineYaml.parse(yaml.formatted(3, "7d"), "lake.yaml"),
+                        broker,
+                        options()))
+                .hasMessageContaining("with retention.ms=86400000, not 604800000 as declared here.");
+        try (PipelineRun run = PipelineRun.start( // the same topic, written another way
+                dev.sluice.stream.yaml.PipelineYaml.parse(yaml.formatted(3, "24h"), "lake.yaml"), broker, options())) {
+            assertThat(run.failure()).isNull();
+        }
     }
 
     private List<ConsumedEvent> readAll(String topic) {
