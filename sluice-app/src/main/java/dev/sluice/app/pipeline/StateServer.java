@@ -46,6 +46,12 @@ final class StateServer implements AutoCloseable {
             throw new IllegalArgumentException(
                     "--http '" + address + "' is not a port or HOST:PORT, such as 8080 or 127.0.0.1:8080");
         }
+        if (!dev.sluice.stream.connector.Hosts.isLoopback(host)) {
+            throw new IllegalArgumentException("--http " + address + " would let other machines read every stage's"
+                    + " counters and state without authentication, which this endpoint does not have yet; it listens"
+                    + " on this machine only (--http " + port + "). Reach it from elsewhere through an SSH tunnel or a"
+                    + " proxy that authenticates.");
+        }
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(host, port), 64);

@@ -49,6 +49,10 @@ public final class HttpSource implements SourceConnector {
                 ConfigKey.required("port", "8080", "the port to listen on"),
                 ConfigKey.optional("host", "127.0.0.1", "the address to bind (default 127.0.0.1: this machine only)"),
                 ConfigKey.optional("token", "${env:INGEST_TOKEN}", "require 'Authorization: Bearer <token>'"),
+                ConfigKey.optional(
+                        "allow-unauthenticated",
+                        "true",
+                        "listen beyond this machine without a token: anyone who reaches the port may send events"),
                 ConfigKey.optional("max-body", "1MiB", "largest request body (default 1MiB)"),
                 ConfigKey.optional("max-in-flight", "64", "requests handled at once; more get 429 (default 64)"),
                 ConfigKey.optional("key", "user_id", "the field whose value is the event key"));
@@ -61,6 +65,16 @@ public final class HttpSource implements SourceConnector {
             throw config.error("port", "must be a port number from 0 to 65535.");
         }
         String token = config.secret("token", null);
+        String host = config.string("host", "127.0.0.1");
+        if (token == null
+                && !config.bool("allow-unauthenticated", false)
+                && !dev.sluice.stream.connector.Hosts.isLoopback(host)) {
+            throw config.error(
+                    "host",
+                    "'" + host + "' lets other machines send events, so it needs 'token' (clients then send"
+                            + " 'Authorization: Bearer <token>'), or 'allow-unauthenticated: true' to take anyone's"
+                            + " events. Leave 'host' out to listen on this machine only.");
+        }
         long maxBody;
         try {
             maxBody = config.has("max-body") ? ByteSizes.parse(config.string("max-body")) : 1 << 20;
@@ -68,7 +82,7 @@ public final class HttpSource implements SourceConnector {
             throw config.error("max-body", e.getMessage());
         }
         return new Server(
-                config.string("host", "127.0.0.1"),
+                host,
                 (int) port,
                 token,
                 maxBody,
@@ -135,6 +149,14 @@ public final class HttpSource implements SourceConnector {
                                     + server.getAddress().getPort() + topicPath);
         }
 
+        /** Compares in constant time, so the answer's timing says nothing about how much of a guess was right. */
+        private boolean authorized(String header) {
+            return header != null
+                    && java.security.MessageDigest.isEqual(
+                            header.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                            ("Bearer " + token).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+
         private void handle(HttpExchange exchange, Publisher publisher) throws IOException {
             try (exchange) {
                 String path = exchange.getRequestURI().getPath();
@@ -154,9 +176,7 @@ public final class HttpSource implements SourceConnector {
                     respond(exchange, 405, Map.of("error", "use POST to send events to " + topicPath));
                     return;
                 }
-                if (token != null
-                        && !("Bearer " + token)
-                                .equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+                if (token != null && !authorized(exchange.getRequestHeaders().getFirst("Authorization"))) {
                     respond(
                             exchange,
                             401,
