@@ -195,6 +195,16 @@ final class KafkaAdmin implements Admin {
                 });
         Set<TopicPartition> all = new TreeSet<>(committed.keySet());
         all.addAll(owners.keySet());
+        // every partition of the topics it reads: one it has not committed on yet still has events for it
+        for (String topic : committed.keySet().stream()
+                .map(TopicPartition::topic)
+                .distinct()
+                .toList()) {
+            int partitions = describeTopic(topic).partitions().size();
+            for (int p = 0; p < partitions; p++) {
+                all.add(new TopicPartition(topic, p));
+            }
+        }
         Map<TopicPartition, Long> ends = endOffsets(all);
         Map<TopicPartition, Long> starts = startOffsets(all);
         List<PartitionLag> lags = new ArrayList<>();

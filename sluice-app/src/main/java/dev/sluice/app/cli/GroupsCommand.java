@@ -105,7 +105,7 @@ public final class GroupsCommand implements Runnable {
                     rows.add(List.of(
                             p.topicPartition().topic(),
                             Integer.toString(p.topicPartition().partition()),
-                            Long.toString(p.committed()),
+                            p.committed() < 0 ? "-" : Long.toString(p.committed()),
                             Long.toString(p.endOffset()),
                             Output.count(p.lag()),
                             p.owner() == null ? "-" : p.owner()));

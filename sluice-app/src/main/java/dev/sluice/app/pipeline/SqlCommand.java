@@ -82,8 +82,13 @@ public final class SqlCommand implements Callable<Integer> {
                 Output.table(out, rows);
             }
         } catch (SQLException e) {
-            throw new UserException(
-                    "The query failed: " + e.getMessage().lines().findFirst().orElse("") + "");
+            String first = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+            if (first.contains("Could not set lock on file")) {
+                throw new UserException("The database " + database + " is held by another process (a running"
+                        + " pipeline writing to it, most likely): DuckDB lets one process open a file at a time."
+                        + " Stop that pipeline first, or query a copy (cp " + database + " /tmp/copy.duckdb).");
+            }
+            throw new UserException("The query failed: " + first);
         }
         out.flush();
         return 0;

@@ -81,19 +81,31 @@ final class EmbeddedAdmin implements Admin {
     public GroupDescription describeGroup(String groupId) {
         Group group = groups.find(groupId);
         Map<TopicPartition, Long> committed = offsets.committed(groupId);
+        // every partition of the topics it reads: one it has not committed on yet still has events for it
+        java.util.SortedSet<TopicPartition> all = new java.util.TreeSet<>(committed.keySet());
+        for (String topic : committed.keySet().stream()
+                .map(TopicPartition::topic)
+                .distinct()
+                .toList()) {
+            log.findTopic(topic).ifPresent(t -> {
+                for (int p = 0; p < t.partitionCount(); p++) {
+                    all.add(new TopicPartition(topic, p));
+                }
+            });
+        }
         List<PartitionLag> lags = new ArrayList<>();
-        for (Map.Entry<TopicPartition, Long> e : committed.entrySet()) {
-            TopicPartition tp = e.getKey();
+        for (TopicPartition tp : all) {
             PartitionLog p = log.findTopic(tp.topic())
+                    .filter(t -> tp.partition() < t.partitionCount())
                     .map(t -> t.partitions().get(tp.partition()))
                     .orElse(null);
             if (p == null) {
                 continue;
             }
+            long c = committed.getOrDefault(tp, -1L);
             long end = p.highWatermark();
-            long from = Math.max(e.getValue(), p.logStartOffset());
-            lags.add(new PartitionLag(
-                    tp, e.getValue(), end, Math.max(0, end - from), group == null ? null : group.ownerOf(tp)));
+            long from = Math.max(c, p.logStartOffset());
+            lags.add(new PartitionLag(tp, c, end, Math.max(0, end - from), group == null ? null : group.ownerOf(tp)));
         }
         return new GroupDescription(groupId, group == null ? List.of() : group.memberIds(), lags);
     }

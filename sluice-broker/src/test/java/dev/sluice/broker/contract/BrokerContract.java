@@ -389,6 +389,29 @@ public abstract class BrokerContract {
                                 .isEmpty());
     }
 
+    @Test
+    void shouldCountTheLagOfPartitionsTheGroupHasNotCommittedOnYet() {
+        String topic = name("billing");
+        String group = name("billing-group");
+        broker().admin().createTopic(NewTopic.of(topic, 4));
+        produce(broker(), topic, 0, 40); // keyed k0..k39: spread over the four partitions
+        TopicPartition first = new TopicPartition(topic, 0);
+        long inFirst = broker().admin().endOffsets(List.of(first)).get(first);
+        try (Consumer c = broker().consumer(ConsumerConfig.group(group))) {
+            c.assign(List.of(first));
+            c.commitSync(Map.of(first, 1L));
+        }
+        GroupDescription d = broker().admin().describeGroup(group);
+        assertThat(d.partitions())
+                .extracting(p -> p.topicPartition().partition())
+                .containsExactly(0, 1, 2, 3);
+        assertThat(d.partitions())
+                .filteredOn(p -> p.topicPartition().partition() > 0)
+                .allSatisfy(p -> assertThat(p.committed()).isEqualTo(-1));
+        assertThat(d.totalLag()).isEqualTo(40 - 1);
+        assertThat(inFirst).isPositive();
+    }
+
     protected static void produce(Broker broker, String topic, int from, int to) {
         try (Producer p = broker.producer()) {
             for (int i = from; i < to; i++) {

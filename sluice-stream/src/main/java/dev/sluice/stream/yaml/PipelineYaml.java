@@ -70,6 +70,11 @@ public final class PipelineYaml {
             return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
         } catch (NoSuchFileException e) {
             throw new PipelineException(null, "Pipeline file " + file + " does not exist.");
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new PipelineException(
+                    null,
+                    "Pipeline file " + file + " is not text in UTF-8 (it holds bytes that are not); a pipeline is a"
+                            + " YAML file. Check the path, or save the file as UTF-8.");
         } catch (IOException e) {
             throw new PipelineException(null, "Cannot read pipeline file " + file + ": " + e.getMessage());
         }
