@@ -438,6 +438,9 @@ public final class PipelineRun implements AutoCloseable {
             e = e.getCause(); // their message is the cause's class and message
         }
         String m = e.getMessage();
+        if (e instanceof Error) { // "Java heap space" says little without its class
+            return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+        }
         return m == null ? e.getClass().getSimpleName() : m;
     }
 }

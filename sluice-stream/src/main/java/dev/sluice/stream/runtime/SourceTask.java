@@ -95,7 +95,8 @@ final class SourceTask implements Runnable {
             settle(source, 0);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (Exception e) {
+        } catch (Exception
+                | Error e) { // an Error too: a task that dies unreported leaves a bounded run waiting forever
             supervisor.failed("source " + name, e);
         }
     }

@@ -180,7 +180,8 @@ final class StageTask implements Runnable {
             // stop() woke a blocked poll: nothing half-done to commit
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (Exception e) {
+        } catch (Exception
+                | Error e) { // an Error too: a task that dies unreported leaves a bounded run waiting forever
             supervisor.failed(
                     (plan.sink() == null ? "stage " : "sink ") + plan.spec().name(), e);
         } finally {

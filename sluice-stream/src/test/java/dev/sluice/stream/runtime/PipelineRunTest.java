@@ -204,6 +204,20 @@ class PipelineRunTest {
     }
 
     @Test
+    void shouldStopTheRunWithTheReasonWhenATaskDiesOfAnError() {
+        PipelineSpec spec = Pipeline.named("p")
+                .topic("in", 1)
+                .source("src", "list", "in", Map.of("values", List.of("ok", "boom")))
+                .sink("out", "collect", Map.of("into", "out", "crash", "boom"), s -> s.from("in"))
+                .build();
+        try (PipelineRun run = PipelineRun.start(spec, broker, options())) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> run.failure() != null);
+            assertThat(run.failure())
+                    .isEqualTo("sink out stopped: AssertionError: a library's own check failed on 'boom'");
+        }
+    }
+
+    @Test
     void shouldRefuseATopicThatExistsWithOtherPartitionsOrSettingsThanDeclared() {
         broker.admin().createTopic(new dev.sluice.broker.NewTopic("orders", 3, Map.of("retention.ms", "86400000")));
         String yaml = """

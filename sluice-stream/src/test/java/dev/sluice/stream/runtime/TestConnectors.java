@@ -112,7 +112,8 @@ final class TestConnectors {
             return List.of(
                     ConfigKey.required("into", "out", "collection name"),
                     ConfigKey.optional("reject", "bad", "refuse values containing this"),
-                    ConfigKey.optional("give-up", "lost", "give up on values containing this"));
+                    ConfigKey.optional("give-up", "lost", "give up on values containing this"),
+                    ConfigKey.optional("crash", "boom", "throw an Error (as a library's failed assertion does)"));
         }
 
         @Override
@@ -120,6 +121,7 @@ final class TestConnectors {
             String into = config.string("into");
             String reject = config.string("reject", null);
             String giveUp = config.string("give-up", null);
+            String crash = config.string("crash", null);
             return new Sink() {
                 @Override
                 public void open() {
@@ -134,6 +136,9 @@ final class TestConnectors {
                     }
                     for (StreamRecord r : records) {
                         String v = new String(r.valueBytes(), StandardCharsets.UTF_8);
+                        if (crash != null && v.contains(crash)) {
+                            throw new AssertionError("a library's own check failed on '" + v + "'");
+                        }
                         if (reject != null && v.contains(reject)) {
                             throw SinkException.rejected("value contains '" + reject + "'", null);
                         }
