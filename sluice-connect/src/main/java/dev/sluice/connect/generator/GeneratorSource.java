@@ -53,11 +53,21 @@ public final class GeneratorSource implements SourceConnector {
         Map<String, Object> weights = config.has("weights") ? config.map("weights") : Map.of();
         config.map("fields").forEach((name, spec) -> {
             if (weights.containsKey(name) && spec instanceof Map<?, ?> m && m.containsKey("one-of")) {
-                fields.put(
-                        name,
-                        FieldGenerator.oneOf(
-                                Args.list(m.get("one-of"), config.location(), "fields." + name, "[a, b]"),
-                                Args.list(weights.get(name), config.location(), "weights." + name, "[3, 1]")));
+                List<Object> values = Args.list(m.get("one-of"), config.location(), "fields." + name, "[a, b]");
+                List<Object> w = Args.list(weights.get(name), config.location(), "weights." + name, "[3, 1]");
+                if (w.size() != values.size()
+                        || !w.stream().allMatch(x -> x instanceof Number n && n.doubleValue() >= 0)
+                        || w.stream()
+                                        .mapToDouble(x -> ((Number) x).doubleValue())
+                                        .sum()
+                                <= 0) {
+                    throw config.error(
+                            "weights." + name,
+                            "needs one number of 0 or more per value of fields." + name + ".one-of (" + values.size()
+                                    + "), not all 0, such as " + java.util.Collections.nCopies(values.size(), 1)
+                                    + "; got " + w + ".");
+                }
+                fields.put(name, FieldGenerator.oneOf(values, w));
             } else {
                 fields.put(name, FieldGenerator.parse(name, spec, config));
             }
@@ -72,8 +82,8 @@ public final class GeneratorSource implements SourceConnector {
             throw config.error(
                     "key", "names field '" + key + "', which is not in 'fields'." + Args.suggest(key, fields.keySet()));
         }
-        long seed = config.has("seed") ? ((Number) config.raw("seed")).longValue() : 42;
-        double malformed = config.has("malformed") ? ((Number) config.raw("malformed")).doubleValue() : 0;
+        long seed = config.wholeNumber("seed", 42);
+        double malformed = config.number("malformed", 0);
         if (malformed < 0 || malformed > 1) {
             throw config.error("malformed", "must be between 0 and 1, got " + malformed + ".");
         }

@@ -60,7 +60,7 @@ public final class HttpSource implements SourceConnector {
 
     @Override
     public Source create(Config config, ConnectorContext context) {
-        long port = config.has("port") ? ((Number) config.raw("port")).longValue() : -1;
+        long port = config.wholeNumber("port", -1);
         if (port < 0 || port > 65535) {
             throw config.error("port", "must be a port number from 0 to 65535.");
         }

@@ -27,6 +27,14 @@ public final class Config {
         List<String> optional =
                 keys.stream().filter(k -> !k.required()).map(ConfigKey::name).toList();
         Args.checkKeys(values, location, what, required, optional);
+        for (ConfigKey k : keys) {
+            if (values.containsKey(k.name()) && values.get(k.name()) == null) {
+                throw new PipelineException(
+                        location,
+                        what + ": '" + k.name() + "' has no value; write it as '" + k.name() + ": " + k.example() + "'"
+                                + (k.required() ? "" : ", or leave it out") + ".");
+            }
+        }
         return new Config(what, Map.copyOf(values), location);
     }
 
@@ -98,6 +106,31 @@ public final class Config {
         }
         throw new PipelineException(
                 location, "'" + what + "." + key + "' must be a whole number above 0, got " + Args.describe(v) + ".");
+    }
+
+    /** A number (whole or not); {@code otherwise} when the key is not set. */
+    public double number(String key, double otherwise) {
+        if (!has(key)) {
+            return otherwise;
+        }
+        if (values.get(key) instanceof Number n) {
+            return n.doubleValue();
+        }
+        throw new PipelineException(
+                location, "'" + what + "." + key + "' must be a number, got " + Args.describe(values.get(key)) + ".");
+    }
+
+    /** A whole number; {@code otherwise} when the key is not set. */
+    public long wholeNumber(String key, long otherwise) {
+        if (!has(key)) {
+            return otherwise;
+        }
+        if (values.get(key) instanceof Number n && n.doubleValue() == n.longValue()) {
+            return n.longValue();
+        }
+        throw new PipelineException(
+                location,
+                "'" + what + "." + key + "' must be a whole number, got " + Args.describe(values.get(key)) + ".");
     }
 
     public long durationMillis(String key, long otherwise) {

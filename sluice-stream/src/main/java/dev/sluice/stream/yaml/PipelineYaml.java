@@ -293,7 +293,12 @@ public final class PipelineYaml {
         Map<String, Object> out = new LinkedHashMap<>();
         m.forEach((k, t) -> {
             if (!known.contains(k)) {
-                out.put(k, nodes.value(t.getValueNode()));
+                Object value = nodes.value(t.getValueNode());
+                if (value == null) {
+                    throw new PipelineException(
+                            nodes.at(t.getKeyNode()), "'" + k + "' has no value: give it one, or leave the key out.");
+                }
+                out.put(k, value);
             }
         });
         return out;
