@@ -3,7 +3,6 @@ package dev.sluice.stream.window;
 import com.tdunning.math.stats.MergingDigest;
 import com.tdunning.math.stats.TDigest;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -14,6 +13,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.datasketches.hll.HllSketch;
+import org.apache.datasketches.hll.TgtHllType;
+import org.apache.datasketches.hll.Union;
 
 /** The accumulators behind {@link Aggregations}. Values that do not fit (text for sum) are skipped. */
 final class Accumulators {
@@ -212,77 +214,52 @@ final class Accumulators {
     }
 
     /**
-     * HyperLogLog with 2^14 one-byte registers (16 KiB per window and key, about 0.8% standard error), with linear
-     * counting for small cardinalities.
+     * Apache DataSketches' HyperLogLog (2^14 buckets, about 0.8% standard error): a few bytes per value while a window
+     * of a key has seen few values (a list, then a set of hashes), at most 16 KiB once it has seen many, checkpointed
+     * in its compact form. (Before 2026-12-08 every window and key held 16 KiB of registers; such a checkpoint is not
+     * read: that window's count starts again, with a warning.)
      */
     static final class ApproxDistinct implements Accumulator {
-        private static final int P = 14;
-        private static final int M = 1 << P;
-        private final byte[] registers = new byte[M];
+        private static final int LG_K = 14;
+        private HllSketch sketch = new HllSketch(LG_K, TgtHllType.HLL_8);
 
         @Override
         public void add(Object value, long timestamp) {
-            if (value == null) {
-                return;
-            }
-            long h = hash(normalize(value).toString());
-            int index = (int) (h >>> (64 - P));
-            int rank = Long.numberOfLeadingZeros((h << P) | (1L << (P - 1))) + 1;
-            if (rank > registers[index]) {
-                registers[index] = (byte) rank;
+            if (value != null) {
+                sketch.update(normalize(value).toString());
             }
         }
 
         @Override
         public void merge(Accumulator other) {
-            byte[] o = ((ApproxDistinct) other).registers;
-            for (int i = 0; i < M; i++) {
-                registers[i] = (byte) Math.max(registers[i], o[i]);
-            }
+            Union union = new Union(LG_K);
+            union.update(sketch);
+            union.update(((ApproxDistinct) other).sketch);
+            sketch = union.getResult(TgtHllType.HLL_8);
         }
 
         @Override
         public Object result() {
-            double sum = 0;
-            int zeros = 0;
-            for (byte r : registers) {
-                sum += 1.0 / (1L << r);
-                if (r == 0) {
-                    zeros++;
-                }
-            }
-            double alpha = 0.7213 / (1 + 1.079 / M);
-            double estimate = alpha * M * M / sum;
-            if (estimate <= 2.5 * M && zeros > 0) {
-                estimate = M * Math.log((double) M / zeros);
-            }
-            return Math.round(estimate);
+            return Math.round(sketch.getEstimate());
         }
 
         @Override
         public Object save() {
-            return Base64.getEncoder().encodeToString(registers);
+            return Base64.getEncoder().encodeToString(sketch.toCompactByteArray());
         }
 
         @Override
         public void load(Object saved) {
-            byte[] r = Base64.getDecoder().decode((String) saved);
-            System.arraycopy(r, 0, registers, 0, M);
-        }
-
-        /** FNV-1a over the UTF-8 bytes, then MurmurHash3's 64-bit finalizer to spread the bits. */
-        private static long hash(String s) {
-            long h = 0xcbf29ce484222325L;
-            for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
-                h ^= b & 0xff;
-                h *= 0x100000001b3L;
+            try {
+                sketch = HllSketch.heapify(Base64.getDecoder().decode((String) saved));
+            } catch (RuntimeException notASketch) {
+                System.getLogger("dev.sluice.stream")
+                        .log(
+                                System.Logger.Level.WARNING,
+                                "approx_count_distinct: a checkpoint of an earlier version is not read; the distinct"
+                                        + " count of this window starts again");
+                sketch = new HllSketch(LG_K, TgtHllType.HLL_8);
             }
-            h ^= h >>> 33;
-            h *= 0xff51afd7ed558ccdL;
-            h ^= h >>> 33;
-            h *= 0xc4ceb9fe1a85ec53L;
-            h ^= h >>> 33;
-            return h;
         }
     }
 
