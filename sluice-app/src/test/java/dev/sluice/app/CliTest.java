@@ -143,6 +143,33 @@ class CliTest {
     }
 
     @Test
+    void shouldAlterATopicAsTheTooLargeErrorSuggestsAndExplainWhatItCannotChange() throws IOException {
+        sluice("topics", "create", "clicks", "-c", "max.message.bytes=200");
+        Path big = Files.writeString(dir.resolve("big.txt"), "x".repeat(500) + "\n");
+        assertThat(sluice("produce", "clicks", "-f", big.toString(), "--format", "text")
+                        .err())
+                .contains("sluice topics alter clicks --config max.message.bytes=<bytes>");
+        assertThat(sluice("topics", "alter", "clicks", "--config", "max.message.bytes=1KiB")
+                        .out())
+                .isEqualTo("Set max.message.bytes=1KiB on topic clicks.\n");
+        assertThat(sluice("produce", "clicks", "-f", big.toString(), "--format", "text")
+                        .code())
+                .isZero();
+        assertThat(sluice("topics", "describe", "clicks").out()).contains("max.message.bytes = 1024");
+        assertError(
+                sluice("topics", "alter", "clicks", "-c", "partitions=3"),
+                "error: The partition count of a topic cannot be changed here: that would move keys, and so state, to"
+                        + " other partitions. Create a new topic and copy the events (a pipeline stage from one to the"
+                        + " other).");
+        assertError(
+                sluice("topics", "alter", "clicks", "-c", "retention.msec=1d"),
+                "error: Unknown topic config 'retention.msec'. Did you mean 'retention.ms'?");
+        assertError(
+                sluice("topics", "alter", "clikcs", "-c", "retention.ms=1d"),
+                "error: Topic 'clikcs' does not exist. Did you mean 'clicks'?");
+    }
+
+    @Test
     void shouldExplainAnUnusableDataDirectory() throws IOException {
         Path file = Files.writeString(dir.resolve("a-file"), "x");
         CliRun run = CliRun.of("--data-dir", file.toString(), "topics", "list");

@@ -38,6 +38,14 @@ public interface Admin {
      */
     void deleteTopic(String name);
 
+    /**
+     * Changes some settings of a topic (keys as in {@link NewTopic#config()}), keeping the others.
+     *
+     * @throws UnknownTopicException if it does not exist
+     * @throws InvalidTopicException for an unknown key or a bad value, or a topic of the broker's own
+     */
+    void alterTopicConfig(String name, Map<String, String> changes);
+
     /** Groups that have committed offsets or have live members, sorted. */
     List<String> listGroups();
 

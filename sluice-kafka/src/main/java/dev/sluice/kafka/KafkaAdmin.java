@@ -165,6 +165,22 @@ final class KafkaAdmin implements Admin {
     }
 
     @Override
+    public void alterTopicConfig(String name, Map<String, String> changes) {
+        refuseInternal(name, "altered");
+        topics.describe(name);
+        List<org.apache.kafka.clients.admin.AlterConfigOp> ops = new ArrayList<>();
+        TopicSettings.configs(new NewTopic(name, 1, changes))
+                .forEach((k, v) -> ops.add(new org.apache.kafka.clients.admin.AlterConfigOp(
+                        new ConfigEntry(k, v), org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET)));
+        call(
+                "changing the settings of topic " + name,
+                () -> admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, name), ops))
+                        .all()
+                        .get(TIMEOUT_S, TimeUnit.SECONDS));
+        topics.forget(name); // described again with its new settings
+    }
+
+    @Override
     public List<String> listGroups() {
         Collection<GroupListing> groups = call(
                 "listing groups",

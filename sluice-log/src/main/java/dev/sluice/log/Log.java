@@ -74,6 +74,17 @@ public final class Log implements AutoCloseable {
         return store.create(name, partitions, config);
     }
 
+    /**
+     * Changes some settings of a topic, keeping the others (retention, cleanup, flush policy, message size...): new
+     * appends, rolls and maintenance runs use them.
+     *
+     * @throws UnknownTopicException if it does not exist
+     * @throws dev.sluice.log.config.InvalidConfigException for an unknown key or a bad value
+     */
+    public Topic alterTopic(String name, java.util.Map<String, String> changes) {
+        return store.alter(name, changes);
+    }
+
     public Optional<Topic> findTopic(String name) {
         return store.find(name);
     }

@@ -16,15 +16,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code sluice topics create|list|describe|delete}. */
+/** {@code sluice topics create|list|describe|alter|delete}. */
 @Command(
         name = "topics",
-        description = "Create, list, describe and delete topics.",
+        description = "Create, list, describe, alter and delete topics.",
         mixinStandardHelpOptions = true,
         subcommands = {
             TopicsCommand.Create.class,
             TopicsCommand.ListTopics.class,
             TopicsCommand.Describe.class,
+            TopicsCommand.Alter.class,
             TopicsCommand.Delete.class
         })
 public final class TopicsCommand implements Runnable {
@@ -156,6 +157,42 @@ public final class TopicsCommand implements Runnable {
                 out.println("Settings:");
                 new java.util.TreeMap<>(t.config()).forEach((k, v) -> out.println("  " + k + " = " + v));
             }
+            out.flush();
+        }
+    }
+
+    @Command(
+            name = "alter",
+            description = "Change settings of a topic, keeping the others. New appends, segments and retention and"
+                    + " compaction runs use them.",
+            mixinStandardHelpOptions = true)
+    static final class Alter implements Runnable {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Option(
+                names = {"-c", "--config"},
+                paramLabel = "KEY=VALUE",
+                required = true,
+                description = "Topic setting to change, repeatable: retention.ms=30d, max.message.bytes=4MiB, ...")
+        Map<String, String> config = new LinkedHashMap<>();
+
+        @Override
+        public void run() {
+            if (config.containsKey("partitions")) {
+                throw new UserErrors.UserException("The partition count of a topic cannot be changed here: that"
+                        + " would move keys, and so state, to other partitions. Create a new topic and copy the events"
+                        + " (a pipeline stage from one to the other).");
+            }
+            TopicConfig.of(new NewTopic(name, 1, config).logConfig()); // validate before opening anything
+            try (Broker b = BrokerOptions.of(spec).open()) {
+                b.admin().alterTopicConfig(name, config);
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            config.forEach((k, v) -> out.println("Set " + k + "=" + v + " on topic " + name + "."));
             out.flush();
         }
     }

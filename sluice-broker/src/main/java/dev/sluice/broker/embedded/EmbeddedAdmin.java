@@ -71,6 +71,12 @@ final class EmbeddedAdmin implements Admin {
     }
 
     @Override
+    public void alterTopicConfig(String name, Map<String, String> changes) {
+        refuseInternal(name, "altered");
+        translate(() -> log.alterTopic(name, new NewTopic(name, 1, changes).logConfig()));
+    }
+
+    @Override
     public List<String> listGroups() {
         Set<String> all = new TreeSet<>(offsets.groups());
         all.addAll(groups.groupsWithMembers());

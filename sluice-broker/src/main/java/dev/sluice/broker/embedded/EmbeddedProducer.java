@@ -72,13 +72,14 @@ final class EmbeddedProducer implements Producer {
         if (closing) {
             return failed(new BrokerException("The producer is closed."));
         }
-        int maxBytes = queues.topic.config().maxMessageBytes();
+        int maxBytes = queues.topic.partition(partition).config().maxMessageBytes(); // as altered last
         if (ProducerBatch.sizeBound(event) > maxBytes) {
             int exactSize = ProducerBatch.sizeAlone(event);
             if (exactSize > maxBytes) {
                 return failed(new RecordTooLargeException("An event of " + exactSize + " bytes (with batch overhead)"
                         + " is larger than " + queues.topic.name() + "'s max.message.bytes of " + maxBytes + ". Send"
-                        + " smaller events or raise max.message.bytes on the topic."));
+                        + " smaller events, or raise it: sluice topics alter " + queues.topic.name()
+                        + " --config max.message.bytes=<bytes>"));
             }
         }
         CompletableFuture<SendResult> future = new CompletableFuture<>();

@@ -390,6 +390,22 @@ public abstract class BrokerContract {
     }
 
     @Test
+    void shouldChangeSomeSettingsOfATopicAndKeepTheOthers() {
+        String topic = name("altered");
+        broker().admin()
+                .createTopic(new NewTopic(topic, 1, Map.of("retention.ms", "86400000", "max.message.bytes", "100000")));
+        broker().admin().alterTopicConfig(topic, Map.of("retention.ms", "2592000000"));
+        Map<String, String> config = broker().admin().describeTopic(topic).config();
+        assertThat(config).containsEntry("retention.ms", "2592000000").containsEntry("max.message.bytes", "100000");
+        assertThatThrownBy(() -> broker().admin().alterTopicConfig(topic, Map.of("retention.ms", "forever")))
+                .isInstanceOf(dev.sluice.broker.InvalidTopicException.class);
+        assertThatThrownBy(() -> broker().admin().alterTopicConfig(name("nope"), Map.of("retention.ms", "1000")))
+                .isInstanceOf(dev.sluice.broker.UnknownTopicException.class);
+        assertThatThrownBy(() -> broker().admin().alterTopicConfig("__consumer_offsets", Map.of("retention.ms", "1")))
+                .isInstanceOf(dev.sluice.broker.InvalidTopicException.class);
+    }
+
+    @Test
     void shouldCountTheLagOfPartitionsTheGroupHasNotCommittedOnYet() {
         String topic = name("billing");
         String group = name("billing-group");

@@ -89,6 +89,26 @@ class EmbeddedOnlyTest {
     }
 
     @Test
+    void shouldSendWhatAnAlteredTopicTakesNowAndKeepItsSettingsAcrossARestart() throws Exception {
+        broker.admin().createTopic(new NewTopic("big", 1, java.util.Map.of("max.message.bytes", "1000")));
+        String large = "x".repeat(5_000);
+        try (var producer = broker.producer()) {
+            assertThatThrownBy(() -> producer.send("big", dev.sluice.broker.Event.of("k", large, 1))
+                            .get())
+                    .cause()
+                    .isInstanceOf(dev.sluice.broker.RecordTooLargeException.class);
+            broker.admin().alterTopicConfig("big", java.util.Map.of("max.message.bytes", "1MiB"));
+            assertThat(producer.send("big", dev.sluice.broker.Event.of("k", large, 2))
+                            .get()
+                            .offset())
+                    .isZero();
+        }
+        broker.close();
+        broker = Brokers.open("embedded:" + dir);
+        assertThat(broker.admin().describeTopic("big").config()).containsEntry("max.message.bytes", "1048576");
+    }
+
+    @Test
     void shouldNameTheKnownTopicInUnknownTopicErrors() {
         broker.admin().createTopic(NewTopic.of("small", 1));
         try (var producer = broker.producer()) {

@@ -47,7 +47,9 @@ public final class DefaultPartitionLog implements PartitionLog {
     private final String topic;
     private final int partition;
     private final Path dir;
-    private final TopicConfig config;
+    /** Replaced as a whole by {@link #reconfigure}; each use reads it once. */
+    private volatile TopicConfig config;
+
     private final Clock clock;
     private final LogFiles files;
     private final Flusher flusher;
@@ -119,6 +121,14 @@ public final class DefaultPartitionLog implements PartitionLog {
 
     LogFiles files() {
         return files;
+    }
+
+    /**
+     * Takes new settings (sluice topics alter): the next append, roll, flush, retention and compaction run use them;
+     * segments already written stay as they are.
+     */
+    void reconfigure(TopicConfig updated) {
+        config = updated;
     }
 
     @Override

@@ -126,6 +126,34 @@ public final class TopicStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Changes settings of a topic: the others keep their values. The new settings are in its topic file before they
+     * take effect.
+     *
+     * @throws dev.sluice.log.config.InvalidConfigException for an unknown key or a bad value
+     */
+    public synchronized Topic alter(String name, Map<String, String> changes) {
+        Topic topic = get(name);
+        Map<String, String> merged =
+                new java.util.LinkedHashMap<>(topic.config().toMap());
+        merged.putAll(changes);
+        TopicConfig updated = TopicConfig.of(merged);
+        Path file = topicsDir.resolve(name).resolve(TOPIC_FILE);
+        Path next = file.resolveSibling(TOPIC_FILE + ".next");
+        try {
+            writeTopicFile(next, topic.partitionCount(), updated);
+            Files.move(next, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Fsync.directory(file.getParent());
+        } catch (IOException e) {
+            throw new DataDirectoryException(
+                    "Cannot change the settings of topic " + name + " in " + dataDir + ": " + e.getMessage(), e);
+        }
+        topic.partitions().forEach(p -> ((DefaultPartitionLog) p).reconfigure(updated));
+        Topic altered = new Topic(name, updated, topic.partitions());
+        topics.put(name, altered);
+        return altered;
+    }
+
     public Optional<Topic> find(String name) {
         return Optional.ofNullable(topics.get(name));
     }

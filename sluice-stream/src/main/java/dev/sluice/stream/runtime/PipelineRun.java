@@ -116,7 +116,8 @@ public final class PipelineRun implements AutoCloseable {
             throw new dev.sluice.stream.spec.PipelineException(
                     t.location(),
                     "topic '" + t.name() + "' exists on " + broker.url() + " with " + String.join(" and ", differences)
-                            + " as declared here. Declare what it has; or delete it (sluice topics delete " + t.name()
+                            + " as declared here. Declare what it has; or change its settings (sluice topics alter "
+                            + t.name() + " -c KEY=VALUE); or delete it (sluice topics delete " + t.name()
                             + ", with its events) to have it created as declared; or give this pipeline a data"
                             + " directory of its own (broker: embedded:DIR in the file, or --data-dir).");
         }

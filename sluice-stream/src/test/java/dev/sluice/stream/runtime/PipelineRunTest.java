@@ -233,9 +233,10 @@ class PipelineRunTest {
                         options()))
                 .isInstanceOf(dev.sluice.stream.spec.PipelineException.class)
                 .hasMessage("lake.yaml:3:3: topic 'orders' exists on " + broker.url() + " with 3 partitions, not 2 as"
-                        + " declared here. Declare what it has; or delete it (sluice topics delete orders, with its"
-                        + " events) to have it created as declared; or give this pipeline a data directory of its own"
-                        + " (broker: embedded:DIR in the file, or --data-dir).");
+                        + " declared here. Declare what it has; or change its settings (sluice topics alter orders -c"
+                        + " KEY=VALUE); or delete it (sluice topics delete orders, with its events) to have it created"
+                        + " as declared; or give this pipeline a data directory of its own (broker: embedded:DIR in"
+                        + " the file, or --data-dir).");
         assertThatThrownBy(() -> PipelineRun.start(
                         dev.sluice.stream.yaml.PipelineYaml.parse(yaml.formatted(3, "7d"), "lake.yaml"),
                         broker,
