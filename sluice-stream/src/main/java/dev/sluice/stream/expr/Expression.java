@@ -54,6 +54,9 @@ public final class Expression {
         try {
             return compiled.evaluate(new RecordContext(record));
         } catch (JexlException e) {
+            if (e.getCause() instanceof BoundedArithmetic.TooManySteps tooMany) {
+                throw new StepException("expression '" + source + "' failed: " + tooMany.getMessage(), e);
+            }
             throw new StepException("expression '" + source + "' failed: " + Expressions.describe(e), e);
         } catch (RuntimeException e) {
             throw new StepException("expression '" + source + "' failed: " + e, e);

@@ -32,6 +32,7 @@ public final class Expressions {
             .permissions(new AllowedCalls(
                     JexlPermissions.RESTRICTED.compose("dev.sluice.stream.expr.*", "dev.sluice.stream.json.*")))
             .namespaces(Map.of("fn", new Functions()))
+            .arithmetic(new BoundedArithmetic(true))
             .strict(true)
             .safe(true)
             .silent(false)

@@ -52,6 +52,21 @@ class ExpressionLimitsTest {
     }
 
     @Test
+    void shouldStopARegularExpressionThatBacktracksWithoutEndAndMatchTheOthers() {
+        StreamRecord evil = StreamRecord.ofFields(Map.of("s", "a".repeat(40) + "!"), 0); // hours unbounded
+        assertThatThrownBy(() -> compile("event.s =~ '(.*a){20}'").evaluate(evil))
+                .isInstanceOf(StepException.class)
+                .hasMessage("expression 'event.s =~ '(.*a){20}'' failed: the regular expression '(.*a){20}' took more"
+                        + " than 2000000 steps on a text of 41 characters; write it without nested repetition (such as"
+                        + " (.*a){20}) or use contains, startsWith or endsWith");
+        assertThat(compile("event.page =~ '/[a-z]+'").evaluate(StreamRecord.ofFields(Map.of("page", "/cart"), 0)))
+                .isEqualTo(true);
+        assertThat(compile("event.page =~ ['/cart', '/checkout']")
+                        .evaluate(StreamRecord.ofFields(Map.of("page", "/cart"), 0)))
+                .isEqualTo(true);
+    }
+
+    @Test
     void shouldReachNoJavaClassWrittenAnotherWay() {
         for (String sneaky : List.of("event.page.class", "event.page['class']", "event.page.bytes")) {
             Object v;

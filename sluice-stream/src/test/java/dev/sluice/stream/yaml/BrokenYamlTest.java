@@ -105,7 +105,7 @@ class BrokenYamlTest {
                 Arguments.of(
                         "unknown connector key",
                         HEAD + "sinks:\n  - {name: out, type: collect, from: clean, intoo: x}\n",
-                        "shop.yaml:6:5: unknown key 'intoo' in sink out. Did you mean 'into'? Known keys: into, reject, give-up."),
+                        "shop.yaml:6:5: unknown key 'intoo' in sink out. Did you mean 'into'? Known keys: into, reject, give-up, crash."),
                 Arguments.of(
                         "missing connector key",
                         HEAD + "sinks:\n  - {name: out, type: collect, from: clean}\n",
