@@ -16,6 +16,8 @@
 #   sluice-bench/run.sh mqtt-source [MESSAGES [VERSION [ROUNDS [tuned]]]]  QoS 1 messages from the local Mosquitto
 #     into a topic; with "tuned", from a private Mosquitto without in-flight and queue limits
 #   sluice-bench/run.sh cdc-source [CHANGES [ROUNDS]]  row changes from a private PostgreSQL (logical) into a topic
+#   sluice-bench/run.sh compare-http [SECONDS [CONNECTIONS [STALLED]]]  the HTTP server libraries Sluice could use:
+#     JDK, Jetty 12, Undertow 2.4, same handler: requests/s, p99, and a request beside stalled connections
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TARGET="$ROOT/sluice-bench/target"
@@ -54,7 +56,8 @@ case "$what" in
       -Dpipelines.work="$TARGET" -Dpipelines.flinkJvm="$(flink_opens)" \
       ${JAVA_OPTS:-} -cp "$CP" dev.sluice.bench.pipelines.PipelineComparison "$@" ;;
   cdc-source) exec java -Xmx2g -cp "$CP" dev.sluice.bench.cdc.CdcSourceBench "$@" ;;
+  compare-http) exec java -Xmx1g -cp "$CP" dev.sluice.bench.http.HttpServerComparison "$@" ;;
   mqtt-source) exec java -Xmx2g -cp "$CP" dev.sluice.bench.mqtt.MqttSourceBench "$@" ;;
   parquet-sink) exec java -Xmx6g -cp "$CP" dev.sluice.bench.parquet.ParquetSinkBench "$@" ;;
-  *) echo "usage: $0 jmh [JMH options] | compare-kafka [options] | compare-streams [EVENTS] | compare-kafka-stage [EVENTS [ROUNDS]] | compare-windows [EVENTS [KEYS [ROUNDS]]] | compare-pipelines [EVENTS [ROUNDS]] [--json] | parquet-sink [EVENTS [ROUNDS [parsed,json]]] | mqtt-source [MESSAGES [VERSION [ROUNDS [tuned]]]] | cdc-source [CHANGES [ROUNDS]]" >&2; exit 2 ;;
+  *) echo "usage: $0 jmh [JMH options] | compare-kafka [options] | compare-streams [EVENTS] | compare-kafka-stage [EVENTS [ROUNDS]] | compare-windows [EVENTS [KEYS [ROUNDS]]] | compare-pipelines [EVENTS [ROUNDS]] [--json] | parquet-sink [EVENTS [ROUNDS [parsed,json]]] | mqtt-source [MESSAGES [VERSION [ROUNDS [tuned]]]] | cdc-source [CHANGES [ROUNDS]] | compare-http [SECONDS [CONNECTIONS [STALLED]]]" >&2; exit 2 ;;
 esac
