@@ -14,6 +14,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -126,6 +127,59 @@ class ConnectorsIT {
         assertThat(EndToEndIT.fileLines(dir.resolve("out")))
                 .extracting(m -> m.get("id"))
                 .containsExactlyInAnyOrder(1, 2, 3);
+    }
+
+    /**
+     * Clients that stall in their headers hold no thread: 500 of them leave an authenticated request answered at once
+     * (it used to wait for a free one of four threads, forever), and each is closed once its 10 s to send its headers
+     * have passed.
+     */
+    @Test
+    void shouldAnswerBesideFiveHundredStalledConnectionsAndCloseThem() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        PipelineSpec spec = Pipeline.named("api")
+                .topic("orders", 1)
+                .source("ingest", "http", "orders", Map.of("port", port, "token", "s3cret"))
+                .build();
+        HttpClient http = HttpClient.newHttpClient();
+        String url = "http://127.0.0.1:" + port + "/topics/orders";
+        List<java.net.Socket> stalled = new java.util.ArrayList<>();
+        try (EmbeddedBroker broker = EmbeddedBroker.open(dir.resolve("data"));
+                PipelineRun run = PipelineRun.start(spec, broker, RuntimeOptions.defaults(dir))) {
+            await().atMost(Duration.ofSeconds(10))
+                    .ignoreExceptions()
+                    .until(() -> http.send(post(url, "{\"id\":0}", "s3cret"), HttpResponse.BodyHandlers.ofString())
+                                    .statusCode()
+                            == 200);
+            for (int i = 0; i < 500; i++) {
+                java.net.Socket s = new java.net.Socket("127.0.0.1", port);
+                s.getOutputStream()
+                        .write("POST /topics/orders HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+                stalled.add(s);
+            }
+            for (int i = 1; i <= 5; i++) {
+                HttpResponse<String> r = http.send(
+                        HttpRequest.newBuilder(URI.create(url))
+                                .header("Authorization", "Bearer s3cret")
+                                .timeout(Duration.ofSeconds(1)) // measured: a few ms (docs/benchmarks.md)
+                                .POST(HttpRequest.BodyPublishers.ofString("{\"id\":" + i + "}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).isEqualTo(200);
+            }
+            java.net.Socket first = stalled.get(0);
+            first.setSoTimeout(30_000);
+            assertThat(first.getInputStream().read())
+                    .as("closed after its 10 s for headers")
+                    .isEqualTo(-1);
+        } finally {
+            for (java.net.Socket s : stalled) {
+                s.close();
+            }
+        }
     }
 
     private static HttpRequest post(String url, String body, String token) {

@@ -1,7 +1,5 @@
 package dev.sluice.connect.http;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.sluice.broker.Event;
 import dev.sluice.broker.SendResult;
 import dev.sluice.log.config.ByteSizes;
@@ -12,19 +10,25 @@ import dev.sluice.stream.connector.Source;
 import dev.sluice.stream.connector.SourceConnector;
 import dev.sluice.stream.json.Json;
 import dev.sluice.stream.spec.PipelineException;
+import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.server.RequestTooBigException;
+import io.undertow.util.Headers;
+import io.undertow.util.Methods;
+import io.undertow.util.SameThreadExecutor;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import org.xnio.IoUtils;
+import org.xnio.Options;
 
 /**
  * {@code type: http}: an HTTP endpoint, {@code POST /topics/<to>}, taking one JSON object, a JSON array of objects, or
@@ -92,6 +96,13 @@ public final class HttpSource implements SourceConnector {
     }
 
     static final class Server implements Source.Push {
+        /** How long a client may take to send a request's headers; how long a kept-alive connection may sit idle. */
+        private static final int HEADERS_WITHIN_MS = 10_000;
+
+        private static final int IDLE_CLOSE_MS = 60_000;
+        /** Connections held at once; more wait in the listen backlog until one closes. */
+        private static final int MAX_CONNECTIONS = 1_000;
+
         private final String host;
         private final int port;
         private final String token;
@@ -99,8 +110,7 @@ public final class HttpSource implements SourceConnector {
         private final Semaphore inFlight;
         private final String key;
         private final ConnectorContext context;
-        private HttpServer server;
-        private ExecutorService executor;
+        private Undertow server;
         private String topicPath;
 
         Server(
@@ -123,117 +133,132 @@ public final class HttpSource implements SourceConnector {
         @Override
         public void open(Map<String, Object> position) {}
 
+        /**
+         * Listens on Undertow: requests are read by its I/O threads without holding one per connection, so clients
+         * that stall in their headers or idle cost nothing but a socket until they are closed.
+         */
         @Override
-        public void start(Publisher publisher) throws IOException {
-            try {
-                server = HttpServer.create(new InetSocketAddress(host, port), 128);
-            } catch (BindException e) {
-                throw new PipelineException(
-                        context.location(),
-                        "HTTP source " + context.name() + " cannot listen on " + host + ":" + port
-                                + ": the port is in use. Stop the other program or choose another port.");
-            }
-            executor = Executors.newFixedThreadPool(4, r -> {
-                Thread t = new Thread(r, "sluice-http-" + context.name());
-                t.setDaemon(true);
-                return t;
-            });
-            server.setExecutor(executor);
+        public void start(Publisher publisher) {
             topicPath = "/topics/" + context.topic();
-            server.createContext("/", exchange -> handle(exchange, publisher));
-            server.start();
+            Undertow u = Undertow.builder()
+                    .addHttpListener(port, host)
+                    .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, HEADERS_WITHIN_MS)
+                    .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, IDLE_CLOSE_MS)
+                    .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, maxBody)
+                    .setSocketOption(Options.CONNECTION_HIGH_WATER, MAX_CONNECTIONS)
+                    .setSocketOption(Options.CONNECTION_LOW_WATER, MAX_CONNECTIONS)
+                    .setHandler(exchange -> handle(exchange, publisher))
+                    .build();
+            try {
+                u.start();
+            } catch (RuntimeException e) {
+                for (Throwable t = e; t != null; t = t.getCause()) {
+                    if (t instanceof BindException) {
+                        throw new PipelineException(
+                                context.location(),
+                                "HTTP source " + context.name() + " cannot listen on " + host + ":" + port
+                                        + ": the port is in use. Stop the other program or choose another port.");
+                    }
+                }
+                throw e;
+            }
+            server = u;
             System.getLogger("dev.sluice.connect")
                     .log(
                             System.Logger.Level.INFO,
-                            "HTTP ingest listening on http://" + host + ":"
-                                    + server.getAddress().getPort() + topicPath);
+                            "HTTP ingest listening on http://" + host + ":" + boundPort() + topicPath);
         }
 
         /** Compares in constant time, so the answer's timing says nothing about how much of a guess was right. */
         private boolean authorized(String header) {
             return header != null
                     && java.security.MessageDigest.isEqual(
-                            header.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                            ("Bearer " + token).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                            header.getBytes(StandardCharsets.UTF_8),
+                            ("Bearer " + token).getBytes(StandardCharsets.UTF_8));
         }
 
-        private void handle(HttpExchange exchange, Publisher publisher) throws IOException {
-            try (exchange) {
-                String path = exchange.getRequestURI().getPath();
-                if (path.equals("/health")) {
-                    respond(exchange, 200, Map.of("status", publisher.isRunning() ? "ok" : "stopping"));
-                    return;
-                }
-                if (!path.equals(topicPath)) {
-                    respond(
-                            exchange,
-                            404,
-                            Map.of("error", "no such endpoint " + path + "; POST events to " + topicPath));
-                    return;
-                }
-                if (!exchange.getRequestMethod().equals("POST")) {
-                    exchange.getResponseHeaders().add("Allow", "POST");
-                    respond(exchange, 405, Map.of("error", "use POST to send events to " + topicPath));
-                    return;
-                }
-                if (token != null && !authorized(exchange.getRequestHeaders().getFirst("Authorization"))) {
-                    respond(
-                            exchange,
-                            401,
-                            Map.of("error", "missing or wrong bearer token: send 'Authorization: Bearer <token>'"));
-                    return;
-                }
-                if (!publisher.isRunning()) {
-                    respond(exchange, 503, Map.of("error", "the pipeline is stopping; try again later"));
-                    return;
-                }
-                if (!inFlight.tryAcquire()) {
-                    exchange.getResponseHeaders().add("Retry-After", "1");
-                    respond(exchange, 429, Map.of("error", "too many requests in flight; retry after a second"));
-                    return;
-                }
-                try {
-                    ingest(exchange, publisher);
-                } finally {
-                    inFlight.release();
-                }
-            }
-        }
-
-        private void ingest(HttpExchange exchange, Publisher publisher) throws IOException {
-            byte[] body = readBody(exchange.getRequestBody());
-            if (body == null) {
-                respond(
-                        exchange,
-                        413,
-                        Map.of(
-                                "error",
-                                "the body is larger than the limit of " + maxBody + " bytes; send"
-                                        + " smaller batches"));
+        private void handle(HttpServerExchange exchange, Publisher publisher) {
+            String path = exchange.getRequestPath();
+            if (path.equals("/health")) {
+                respond(exchange, 200, Map.of("status", publisher.isRunning() ? "ok" : "stopping"));
                 return;
             }
+            if (!path.equals(topicPath)) {
+                respond(exchange, 404, Map.of("error", "no such endpoint " + path + "; POST events to " + topicPath));
+                return;
+            }
+            if (!exchange.getRequestMethod().equals(Methods.POST)) {
+                exchange.getResponseHeaders().put(Headers.ALLOW, "POST");
+                respond(exchange, 405, Map.of("error", "use POST to send events to " + topicPath));
+                return;
+            }
+            if (token != null && !authorized(exchange.getRequestHeaders().getFirst(Headers.AUTHORIZATION))) {
+                respond(
+                        exchange,
+                        401,
+                        Map.of("error", "missing or wrong bearer token: send 'Authorization: Bearer <token>'"));
+                return;
+            }
+            if (!publisher.isRunning()) {
+                respond(exchange, 503, Map.of("error", "the pipeline is stopping; try again later"));
+                return;
+            }
+            if (!inFlight.tryAcquire()) {
+                exchange.getResponseHeaders().put(Headers.RETRY_AFTER, "1");
+                respond(exchange, 429, Map.of("error", "too many requests in flight; retry after a second"));
+                return;
+            }
+            exchange.getRequestReceiver().receiveFullBytes((ex, body) -> ingest(ex, body, publisher), (ex, error) -> {
+                inFlight.release();
+                if (error instanceof RequestTooBigException) {
+                    exchange.setPersistent(false); // the rest of the body is not read
+                    respond(
+                            ex,
+                            413,
+                            Map.of(
+                                    "error",
+                                    "the body is larger than the limit of " + maxBody + " bytes; send"
+                                            + " smaller batches"));
+                } else {
+                    IoUtils.safeClose(ex.getConnection());
+                }
+            });
+        }
+
+        /** Answers once the broker acknowledged every event, from the thread that acknowledged the last. */
+        private void ingest(HttpServerExchange exchange, byte[] body, Publisher publisher) {
             List<Event> events;
             try {
-                events = parse(body, exchange.getRequestHeaders().getFirst("Content-Type"));
+                events = parse(body, exchange.getRequestHeaders().getFirst(Headers.CONTENT_TYPE));
             } catch (IllegalArgumentException e) {
+                inFlight.release();
                 respond(exchange, 400, Map.of("error", e.getMessage()));
                 return;
             }
-            try {
-                List<SendResult> results = publisher.publish(events).get(30, TimeUnit.SECONDS);
-                List<Map<String, Object>> offsets = new ArrayList<>();
-                for (SendResult r : results) {
-                    offsets.add(Map.of("partition", r.partition(), "offset", r.offset()));
-                }
-                respond(exchange, 200, Map.of("count", results.size(), "offsets", offsets));
-            } catch (Exception e) {
-                respond(exchange, 503, Map.of("error", "the events could not be stored: " + e.getMessage()));
-            }
-        }
-
-        private byte[] readBody(InputStream in) throws IOException {
-            byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBody + 1));
-            return body.length > maxBody ? null : body;
+            exchange.dispatch(
+                    SameThreadExecutor.INSTANCE,
+                    () -> publisher
+                            .publish(events)
+                            .orTimeout(30, TimeUnit.SECONDS)
+                            .whenComplete((results, error) -> {
+                                inFlight.release();
+                                if (error != null) {
+                                    Throwable cause = error instanceof java.util.concurrent.CompletionException
+                                                    && error.getCause() != null
+                                            ? error.getCause()
+                                            : error;
+                                    respond(
+                                            exchange,
+                                            503,
+                                            Map.of("error", "the events could not be stored: " + cause.getMessage()));
+                                    return;
+                                }
+                                List<Map<String, Object>> offsets = new ArrayList<>();
+                                for (SendResult r : results) {
+                                    offsets.add(Map.of("partition", r.partition(), "offset", r.offset()));
+                                }
+                                respond(exchange, 200, Map.of("count", results.size(), "offsets", offsets));
+                            }));
         }
 
         private List<Event> parse(byte[] body, String contentType) {
@@ -278,24 +303,20 @@ public final class HttpSource implements SourceConnector {
             }
         }
 
-        private static void respond(HttpExchange exchange, int status, Object body) throws IOException {
-            byte[] bytes = Json.write(body);
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(status, bytes.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
-            }
+        private static void respond(HttpServerExchange exchange, int status, Object body) {
+            exchange.setStatusCode(status);
+            exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
+            exchange.getResponseSender().send(ByteBuffer.wrap(Json.write(body)));
         }
 
         int boundPort() {
-            return server.getAddress().getPort();
+            return ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
         }
 
         @Override
         public void close() {
             if (server != null) {
-                server.stop(1);
-                executor.shutdownNow();
+                server.stop();
             }
         }
     }
