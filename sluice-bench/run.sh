@@ -18,6 +18,8 @@
 #   sluice-bench/run.sh cdc-source [CHANGES [ROUNDS]]  row changes from a private PostgreSQL (logical) into a topic
 #   sluice-bench/run.sh compare-http [SECONDS [CONNECTIONS [STALLED]]]  the HTTP server libraries Sluice could use:
 #     JDK, Jetty 12, Undertow 2.4, same handler: requests/s, p99, and a request beside stalled connections
+#   sluice-bench/run.sh ingest [SECONDS [CONNECTIONS [BATCH]]]  HTTP ingest through ./sluice run: single events,
+#     batches and a paced 5,000 requests/s, every event fsynced before its answer
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TARGET="$ROOT/sluice-bench/target"
@@ -57,7 +59,12 @@ case "$what" in
       ${JAVA_OPTS:-} -cp "$CP" dev.sluice.bench.pipelines.PipelineComparison "$@" ;;
   cdc-source) exec java -Xmx2g -cp "$CP" dev.sluice.bench.cdc.CdcSourceBench "$@" ;;
   compare-http) exec java -Xmx1g -cp "$CP" dev.sluice.bench.http.HttpServerComparison "$@" ;;
+  ingest)
+    "$ROOT/sluice" --version >/dev/null # build the app now, outside the measurement
+    # shellcheck disable=SC2086
+    exec java -Xmx1g -Dingest.sluiceLauncher="$ROOT/sluice" -Dingest.work="$TARGET" ${JAVA_OPTS:-} -cp "$CP" \
+      dev.sluice.bench.http.IngestBenchmark "$@" ;;
   mqtt-source) exec java -Xmx2g -cp "$CP" dev.sluice.bench.mqtt.MqttSourceBench "$@" ;;
   parquet-sink) exec java -Xmx6g -cp "$CP" dev.sluice.bench.parquet.ParquetSinkBench "$@" ;;
-  *) echo "usage: $0 jmh [JMH options] | compare-kafka [options] | compare-streams [EVENTS] | compare-kafka-stage [EVENTS [ROUNDS]] | compare-windows [EVENTS [KEYS [ROUNDS]]] | compare-pipelines [EVENTS [ROUNDS]] [--json] | parquet-sink [EVENTS [ROUNDS [parsed,json]]] | mqtt-source [MESSAGES [VERSION [ROUNDS [tuned]]]] | cdc-source [CHANGES [ROUNDS]] | compare-http [SECONDS [CONNECTIONS [STALLED]]]" >&2; exit 2 ;;
+  *) echo "usage: $0 jmh [JMH options] | compare-kafka [options] | compare-streams [EVENTS] | compare-kafka-stage [EVENTS [ROUNDS]] | compare-windows [EVENTS [KEYS [ROUNDS]]] | compare-pipelines [EVENTS [ROUNDS]] [--json] | parquet-sink [EVENTS [ROUNDS [parsed,json]]] | mqtt-source [MESSAGES [VERSION [ROUNDS [tuned]]]] | cdc-source [CHANGES [ROUNDS]] | compare-http [SECONDS [CONNECTIONS [STALLED]]] | ingest [SECONDS [CONNECTIONS [BATCH]]]" >&2; exit 2 ;;
 esac

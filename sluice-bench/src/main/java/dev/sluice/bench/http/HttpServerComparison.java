@@ -3,10 +3,7 @@ package dev.sluice.bench.http;
 import com.sun.net.httpserver.HttpServer;
 import io.undertow.Undertow;
 import io.undertow.util.Headers;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -15,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.HdrHistogram.Histogram;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -46,7 +42,7 @@ public final class HttpServerComparison {
     private static final byte[] BODY =
             "{\"user\":\"u1\",\"page\":\"/cart\",\"ts\":1764000000000}".getBytes(StandardCharsets.UTF_8);
     private static final byte[] ANSWER = "{\"count\":1}".getBytes(StandardCharsets.UTF_8);
-    private static final byte[] REQUEST = request();
+    private static final byte[] REQUEST = HttpLoad.post("/topics/in", "", BODY);
 
     private interface Server extends AutoCloseable {
         int port();
@@ -73,9 +69,10 @@ public final class HttpServerComparison {
                 "slowest of 20 new requests beside " + stalled + " stalled connections"));
         for (String engine : List.of("jdk", "jetty", "jetty-8", "undertow")) {
             try (Server server = start(engine)) {
-                load(server.port(), connections, 1); // warm-up
-                Histogram latencies = new Histogram(60_000_000_000L, 3);
-                long requests = load(server.port(), connections, seconds, latencies);
+                HttpLoad.run(server.port(), REQUEST, connections, 1, 0); // warm-up
+                HttpLoad.Result load = HttpLoad.run(server.port(), REQUEST, connections, seconds, 0);
+                Histogram latencies = load.latencies();
+                long requests = load.requests();
                 String stall = stalledThenMeasure(server.port(), stalled);
                 rows.add(String.format(
                         Locale.ROOT,
@@ -171,50 +168,6 @@ public final class HttpServerComparison {
         };
     }
 
-    private static long load(int port, int connections, int seconds) throws Exception {
-        return load(port, connections, seconds, new Histogram(60_000_000_000L, 3));
-    }
-
-    /** C threads, each with one kept-alive connection sending a request and reading its answer, for S seconds. */
-    private static long load(int port, int connections, int seconds, Histogram latencies) throws Exception {
-        AtomicBoolean running = new AtomicBoolean(true);
-        long[] counts = new long[connections];
-        Histogram[] each = new Histogram[connections];
-        List<Thread> threads = new ArrayList<>();
-        for (int c = 0; c < connections; c++) {
-            int i = c;
-            each[i] = new Histogram(60_000_000_000L, 3);
-            Thread t = new Thread(() -> {
-                try (Socket s = new Socket("127.0.0.1", port)) {
-                    s.setTcpNoDelay(true);
-                    OutputStream out = s.getOutputStream();
-                    InputStream in = new java.io.BufferedInputStream(s.getInputStream());
-                    while (running.get()) {
-                        long start = System.nanoTime();
-                        out.write(REQUEST);
-                        out.flush();
-                        readAnswer(in);
-                        each[i].recordValue(System.nanoTime() - start);
-                        counts[i]++;
-                    }
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
-            t.start();
-            threads.add(t);
-        }
-        Thread.sleep(seconds * 1000L);
-        running.set(false);
-        long total = 0;
-        for (int c = 0; c < connections; c++) {
-            threads.get(c).join();
-            total += counts[c];
-            latencies.add(each[c]);
-        }
-        return total;
-    }
-
     /** Opens N connections that send half a request and stop; then times 20 requests on new connections. */
     private static String stalledThenMeasure(int port, int stalled) throws IOException {
         List<Socket> open = new ArrayList<>();
@@ -233,7 +186,7 @@ public final class HttpServerComparison {
                     s.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
                     s.setSoTimeout(10_000);
                     s.getOutputStream().write(REQUEST);
-                    readAnswer(new java.io.BufferedInputStream(s.getInputStream()));
+                    HttpLoad.readAnswer(new java.io.BufferedInputStream(s.getInputStream()));
                 } catch (SocketTimeoutException e) {
                     return "no answer within 10 s";
                 }
@@ -245,51 +198,5 @@ public final class HttpServerComparison {
                 s.close();
             }
         }
-    }
-
-    private static byte[] request() {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        b.writeBytes(("POST /topics/in HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                        + "Content-Length: " + BODY.length + "\r\n\r\n")
-                .getBytes(StandardCharsets.US_ASCII));
-        b.writeBytes(BODY);
-        return b.toByteArray();
-    }
-
-    /** Reads one answer: its headers, then a body of Content-Length bytes or of chunks. */
-    private static void readAnswer(InputStream in) throws IOException {
-        int length = -1;
-        boolean chunked = false;
-        String line;
-        while (!(line = readLine(in)).isEmpty()) {
-            String lower = line.toLowerCase(Locale.ROOT);
-            if (lower.startsWith("content-length:")) {
-                length = Integer.parseInt(line.substring(15).trim());
-            } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
-                chunked = true;
-            }
-        }
-        if (chunked) {
-            for (int size; (size = Integer.parseInt(readLine(in).trim(), 16)) > 0; ) {
-                in.readNBytes(size);
-                readLine(in);
-            }
-            readLine(in);
-        } else if (length > 0) {
-            in.readNBytes(length);
-        }
-    }
-
-    private static String readLine(InputStream in) throws IOException {
-        StringBuilder sb = new StringBuilder();
-        for (int c; (c = in.read()) != '\n'; ) {
-            if (c < 0) {
-                throw new IOException("connection closed");
-            }
-            if (c != '\r') {
-                sb.append((char) c);
-            }
-        }
-        return sb.toString();
     }
 }
