@@ -1,40 +1,40 @@
 package dev.sluice.app.pipeline;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.sluice.app.cli.Output;
+import dev.sluice.connect.http.HttpListener;
 import dev.sluice.stream.runtime.PipelineRun;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.URLDecoder;
+import io.undertow.Undertow;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import io.undertow.util.Methods;
+import java.net.BindException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
 
 /**
  * The HTTP endpoint of a running pipeline ({@code sluice run --http 8080}), for dashboards that cannot wait for a
  * sink: {@code GET /stages} gives each stage's counters, {@code GET /stages/NAME/state?key=K} the current window
  * results a stage holds for a key (open windows so far, and closed ones kept for late events). JSON in, JSON out;
- * mistakes get a 4xx with {@code {"error": ...}}.
+ * mistakes get a 4xx with {@code {"error": ...}}. On the listener every endpoint has ({@link HttpListener}), on this
+ * machine only: it has no authentication yet.
  */
 final class StateServer implements AutoCloseable {
     private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(5);
 
-    private final HttpServer server;
-    private final PipelineRun run;
+    private final Undertow server;
 
-    private StateServer(HttpServer server, PipelineRun run) {
+    private StateServer(Undertow server) {
         this.server = server;
-        this.run = run;
     }
 
     /**
      * @param address {@code PORT} (on 127.0.0.1) or {@code HOST:PORT}
-     * @throws IllegalArgumentException if the address is not one, or the port is taken
+     * @throws IllegalArgumentException if the address is not one, not this machine's, or the port is taken
      */
     static StateServer start(String address, PipelineRun run) {
         int colon = address.lastIndexOf(':');
@@ -52,55 +52,47 @@ final class StateServer implements AutoCloseable {
                     + " on this machine only (--http " + port + "). Reach it from elsewhere through an SSH tunnel or a"
                     + " proxy that authenticates.");
         }
-        HttpServer server;
         try {
-            server = HttpServer.create(new InetSocketAddress(host, port), 64);
-        } catch (IOException e) {
+            return new StateServer(HttpListener.start(host, port, 0, exchange -> handle(exchange, run)));
+        } catch (BindException e) {
             throw new IllegalArgumentException(
                     "--http: cannot listen on " + host + ":" + port + " (" + e.getMessage() + "); pick another port");
         }
-        StateServer s = new StateServer(server, run);
-        server.createContext("/stages", s::handle);
-        server.setExecutor(Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "sluice-http");
-            t.setDaemon(true);
-            return t;
-        }));
-        server.start();
-        return s;
     }
 
     int port() {
-        return server.getAddress().getPort();
+        return HttpListener.port(server);
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            if (!exchange.getRequestMethod().equals("GET")) {
-                send(exchange, 405, Map.of("error", "only GET is served here"));
-                return;
-            }
-            String[] path = exchange.getRequestURI().getPath().split("/");
-            // "", "stages", NAME, "state"
-            if (path.length == 2) {
-                Map<String, Object> body = new LinkedHashMap<>();
-                body.put("pipeline", run.plan().spec().name());
-                body.put("stages", run.metrics());
-                send(exchange, 200, body);
-            } else if (path.length == 4 && path[3].equals("state")) {
-                state(exchange, URLDecoder.decode(path[2], StandardCharsets.UTF_8));
-            } else {
-                send(exchange, 404, Map.of("error", "not found; try GET /stages or GET /stages/NAME/state?key=K"));
-            }
+    private static void handle(HttpServerExchange exchange, PipelineRun run) {
+        if (exchange.isInIoThread()) {
+            exchange.dispatch(() -> handle(exchange, run)); // a state query waits on the stage: not on an I/O thread
+            return;
+        }
+        if (!exchange.getRequestMethod().equals(Methods.GET)) {
+            send(exchange, 405, Map.of("error", "only GET is served here"));
+            return;
+        }
+        String[] path = exchange.getRequestPath().split("/"); // decoded: "", "stages", NAME, "state"
+        if (path.length == 2 && path[1].equals("stages")) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("pipeline", run.plan().spec().name());
+            body.put("stages", run.metrics());
+            send(exchange, 200, body);
+        } else if (path.length == 4 && path[1].equals("stages") && path[3].equals("state")) {
+            state(exchange, run, path[2]);
+        } else {
+            send(exchange, 404, Map.of("error", "not found; try GET /stages or GET /stages/NAME/state?key=K"));
         }
     }
 
-    private void state(HttpExchange exchange, String stage) throws IOException {
-        String key = query(exchange, "key");
-        if (key == null) {
+    private static void state(HttpServerExchange exchange, PipelineRun run, String stage) {
+        Deque<String> keys = exchange.getQueryParameters().get("key");
+        if (keys == null || keys.isEmpty()) {
             send(exchange, 400, Map.of("error", "give the key: GET /stages/" + stage + "/state?key=K"));
             return;
         }
+        String key = keys.getFirst();
         try {
             List<Map<String, Object>> results = run.queryState(stage, key, QUERY_TIMEOUT);
             Map<String, Object> body = new LinkedHashMap<>();
@@ -118,31 +110,14 @@ final class StateServer implements AutoCloseable {
         }
     }
 
-    private static String query(HttpExchange exchange, String name) {
-        String raw = exchange.getRequestURI().getRawQuery();
-        if (raw == null) {
-            return null;
-        }
-        for (String pair : raw.split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0 && pair.substring(0, eq).equals(name)) {
-                return URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            }
-        }
-        return null;
-    }
-
-    private static void send(HttpExchange exchange, int status, Object body) throws IOException {
-        byte[] bytes = (Output.json(body) + "\n").getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
+    private static void send(HttpServerExchange exchange, int status, Object body) {
+        exchange.setStatusCode(status);
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
+        exchange.getResponseSender().send(ByteBuffer.wrap((Output.json(body) + "\n").getBytes(StandardCharsets.UTF_8)));
     }
 
     @Override
     public void close() {
-        server.stop(0);
+        server.stop();
     }
 }

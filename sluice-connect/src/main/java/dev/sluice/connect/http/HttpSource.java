@@ -11,7 +11,6 @@ import dev.sluice.stream.connector.SourceConnector;
 import dev.sluice.stream.json.Json;
 import dev.sluice.stream.spec.PipelineException;
 import io.undertow.Undertow;
-import io.undertow.UndertowOptions;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RequestTooBigException;
 import io.undertow.util.Headers;
@@ -19,7 +18,6 @@ import io.undertow.util.Methods;
 import io.undertow.util.SameThreadExecutor;
 import java.io.IOException;
 import java.net.BindException;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -28,7 +26,6 @@ import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.xnio.IoUtils;
-import org.xnio.Options;
 
 /**
  * {@code type: http}: an HTTP endpoint, {@code POST /topics/<to>}, taking one JSON object, a JSON array of objects, or
@@ -96,13 +93,6 @@ public final class HttpSource implements SourceConnector {
     }
 
     static final class Server implements Source.Push {
-        /** How long a client may take to send a request's headers; how long a kept-alive connection may sit idle. */
-        private static final int HEADERS_WITHIN_MS = 10_000;
-
-        private static final int IDLE_CLOSE_MS = 60_000;
-        /** Connections held at once; more wait in the listen backlog until one closes. */
-        private static final int MAX_CONNECTIONS = 1_000;
-
         private final String host;
         private final int port;
         private final String token;
@@ -133,36 +123,17 @@ public final class HttpSource implements SourceConnector {
         @Override
         public void open(Map<String, Object> position) {}
 
-        /**
-         * Listens on Undertow: requests are read by its I/O threads without holding one per connection, so clients
-         * that stall in their headers or idle cost nothing but a socket until they are closed.
-         */
         @Override
         public void start(Publisher publisher) {
             topicPath = "/topics/" + context.topic();
-            Undertow u = Undertow.builder()
-                    .addHttpListener(port, host)
-                    .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, HEADERS_WITHIN_MS)
-                    .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, IDLE_CLOSE_MS)
-                    .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, maxBody)
-                    .setSocketOption(Options.CONNECTION_HIGH_WATER, MAX_CONNECTIONS)
-                    .setSocketOption(Options.CONNECTION_LOW_WATER, MAX_CONNECTIONS)
-                    .setHandler(exchange -> handle(exchange, publisher))
-                    .build();
             try {
-                u.start();
-            } catch (RuntimeException e) {
-                for (Throwable t = e; t != null; t = t.getCause()) {
-                    if (t instanceof BindException) {
-                        throw new PipelineException(
-                                context.location(),
-                                "HTTP source " + context.name() + " cannot listen on " + host + ":" + port
-                                        + ": the port is in use. Stop the other program or choose another port.");
-                    }
-                }
-                throw e;
+                server = HttpListener.start(host, port, maxBody, exchange -> handle(exchange, publisher));
+            } catch (BindException e) {
+                throw new PipelineException(
+                        context.location(),
+                        "HTTP source " + context.name() + " cannot listen on " + host + ":" + port
+                                + ": the port is in use. Stop the other program or choose another port.");
             }
-            server = u;
             System.getLogger("dev.sluice.connect")
                     .log(
                             System.Logger.Level.INFO,
@@ -310,7 +281,7 @@ public final class HttpSource implements SourceConnector {
         }
 
         int boundPort() {
-            return ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
+            return HttpListener.port(server);
         }
 
         @Override
