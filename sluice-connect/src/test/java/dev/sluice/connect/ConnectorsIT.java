@@ -68,10 +68,7 @@ class ConnectorsIT {
 
     @Test
     void shouldIngestOverHttpAndAnswerEveryKindOfBadRequest() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = freePort();
         PipelineSpec spec = Pipeline.named("api")
                 .topic("orders", 2)
                 .source(
@@ -136,10 +133,7 @@ class ConnectorsIT {
      */
     @Test
     void shouldAnswerBesideFiveHundredStalledConnectionsAndCloseThem() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = freePort();
         PipelineSpec spec = Pipeline.named("api")
                 .topic("orders", 1)
                 .source("ingest", "http", "orders", Map.of("port", port, "token", "s3cret"))
@@ -179,6 +173,12 @@ class ConnectorsIT {
             for (java.net.Socket s : stalled) {
                 s.close();
             }
+        }
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
         }
     }
 

@@ -216,7 +216,7 @@ final class KafkaAdmin implements Admin {
                 .map(TopicPartition::topic)
                 .distinct()
                 .toList()) {
-            int partitions = describeTopic(topic).partitions().size();
+            int partitions = topics.describe(topic).partitions().size();
             for (int p = 0; p < partitions; p++) {
                 all.add(new TopicPartition(topic, p));
             }

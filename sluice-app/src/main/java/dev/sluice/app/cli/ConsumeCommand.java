@@ -170,7 +170,11 @@ public final class ConsumeCommand implements Callable<Integer> {
                     });
                 }
                 long printed = loop(c, ends, out);
-                commitPrinted(c);
+                try {
+                    commitPrinted(c);
+                } catch (WakeupException lateSignal) { // the signal came after the loop: the wakeup is spent now
+                    commitPrinted(c);
+                }
                 return printed;
             } finally {
                 consumer = null;

@@ -88,7 +88,7 @@ final class EmbeddedAdmin implements Admin {
         Group group = groups.find(groupId);
         Map<TopicPartition, Long> committed = offsets.committed(groupId);
         // every partition of the topics it reads: one it has not committed on yet still has events for it
-        java.util.SortedSet<TopicPartition> all = new java.util.TreeSet<>(committed.keySet());
+        Set<TopicPartition> all = new TreeSet<>(committed.keySet());
         for (String topic : committed.keySet().stream()
                 .map(TopicPartition::topic)
                 .distinct()
@@ -134,9 +134,13 @@ final class EmbeddedAdmin implements Admin {
         return out;
     }
 
-    /** Names starting with "__" belong to the broker ({@value OffsetStore#TOPIC}). */
+    /** Whether a topic belongs to the broker: its name starts with "__" ({@value OffsetStore#TOPIC}). */
+    static boolean isInternal(String name) {
+        return name.startsWith("__");
+    }
+
     private static void refuseInternal(String name, String what) {
-        if (name.startsWith("__")) {
+        if (isInternal(name)) {
             throw new InvalidTopicException("Topic names starting with '__' are reserved for Sluice's internal topics;"
                     + " '" + name + "' cannot be " + what + ". Choose a name without the leading underscores.");
         }

@@ -176,12 +176,12 @@ final class EmbeddedProducer implements Producer {
 
     /** The topic, if producers may write to it: it exists and is not one of the broker's own. */
     private Topic writable(String topic) {
-        return topic.startsWith("__") ? null : log.findTopic(topic).orElse(null);
+        return EmbeddedAdmin.isInternal(topic) ? null : log.findTopic(topic).orElse(null);
     }
 
     /** Why {@link #writable} said no. */
     private BrokerException refusal(String topic) {
-        if (topic.startsWith("__")) {
+        if (EmbeddedAdmin.isInternal(topic)) {
             return new dev.sluice.broker.InvalidTopicException("Topic '" + topic + "' is internal to Sluice (as every"
                     + " name starting with '__' is) and takes no events from producers. Send to a topic of your own.");
         }

@@ -54,14 +54,6 @@ final class RecordAccumulator {
     }
 
     /** The queues of a topic; the topic object is refreshed if it was deleted and created again. */
-    /**
-     * Whether two topic objects are the same topic: an altered topic is (it keeps its partitions, and the batches
-     * queued for them), a topic deleted and created again under its name is not.
-     */
-    private static boolean sameLog(Topic a, Topic b) {
-        return a == b || a.partitions().get(0) == b.partitions().get(0);
-    }
-
     TopicQueues queues(Topic topic) {
         TopicQueues q = topics.get(topic.name());
         if (q != null && sameLog(q.topic, topic)) {
@@ -70,6 +62,14 @@ final class RecordAccumulator {
         // atomically: two threads sending to a new topic must end up with the same queues
         return topics.compute(
                 topic.name(), (name, old) -> old != null && sameLog(old.topic, topic) ? old : new TopicQueues(topic));
+    }
+
+    /**
+     * Whether two topic objects are the same topic: an altered topic is (it keeps its partitions, and the batches
+     * queued for them), a topic deleted and created again under its name is not.
+     */
+    private static boolean sameLog(Topic a, Topic b) {
+        return a == b || a.partitions().get(0) == b.partitions().get(0);
     }
 
     /**

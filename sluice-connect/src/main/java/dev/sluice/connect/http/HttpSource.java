@@ -182,7 +182,7 @@ public final class HttpSource implements SourceConnector {
             exchange.getRequestReceiver().receiveFullBytes((ex, body) -> ingest(ex, body, publisher), (ex, error) -> {
                 inFlight.release();
                 if (error instanceof RequestTooBigException) {
-                    exchange.setPersistent(false); // the rest of the body is not read
+                    ex.setPersistent(false); // the rest of the body is not read
                     respond(
                             ex,
                             413,

@@ -144,31 +144,30 @@ public final class DefaultPartitionLog implements PartitionLog {
     @Override
     public CompletableFuture<AppendResult> appendAsync(RecordBatch batch) {
         validate(batch);
-        AppendResult result;
+        AppendResult result = null;
         CompletableFuture<AppendResult> future = null;
+        LogStorageException failure;
         lock.lock();
         try {
             ensureWritable();
             long base = logEndOffset;
-            try {
-                maybeRoll(batch);
-                batch.assignBaseOffset(base);
-                active.append(batch, clock.millis());
-            } catch (SegmentClosedException | LogClosedException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                throw storageFailed("write", e);
-            }
-            logEndOffset = batch.nextOffset();
-            result = new AppendResult(base, batch.lastOffset());
-            if (config.flushPolicy() == FlushPolicy.ALWAYS) {
-                future = new CompletableFuture<>();
-                pendingAcks.add(new PendingAck(result.lastOffset(), result, future));
-            } else {
-                highWatermark = new End(logEndOffset, active.baseOffset(), active.size());
+            failure = write(batch, base);
+            if (failure == null) {
+                logEndOffset = batch.nextOffset();
+                result = new AppendResult(base, batch.lastOffset());
+                if (config.flushPolicy() == FlushPolicy.ALWAYS) {
+                    future = new CompletableFuture<>();
+                    pendingAcks.add(new PendingAck(result.lastOffset(), result, future));
+                } else {
+                    highWatermark = new End(logEndOffset, active.baseOffset(), active.size());
+                }
             }
         } finally {
             lock.unlock();
+        }
+        if (failure != null) { // the waiting appends fail outside the lock: their callbacks run on this thread
+            failPendingAcks(failure);
+            throw failure;
         }
         if (future != null) {
             flusher.request(this);
@@ -176,6 +175,24 @@ public final class DefaultPartitionLog implements PartitionLog {
         }
         notifyListeners();
         return CompletableFuture.completedFuture(result);
+    }
+
+    /**
+     * Writes the batch at {@code base}, rolling first if it is due. Caller holds the lock.
+     *
+     * @return null once written; else why not, the partition then being out of service ({@link #markFailed})
+     */
+    private LogStorageException write(RecordBatch batch, long base) {
+        try {
+            maybeRoll(batch);
+            batch.assignBaseOffset(base);
+            active.append(batch, clock.millis());
+            return null;
+        } catch (SegmentClosedException | LogClosedException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            return markFailed(StorageFailures.of("write " + this + " (" + dir + ")", e));
+        }
     }
 
     private void validate(RecordBatch batch) {
@@ -250,8 +267,8 @@ public final class DefaultPartitionLog implements PartitionLog {
                 }
             } catch (SegmentClosedException e) {
                 // deleted by retention or replaced by compaction meanwhile: nothing left to flush
-            } catch (RuntimeException e) {
-                throw storageFailed("fsync", e); // the pages may be lost: nothing after the last good fsync is read
+            } catch (RuntimeException e) { // the pages may be lost: nothing after the last good fsync is read
+                throw storageFailed(StorageFailures.of("fsync " + this + " (" + dir + ")", e));
             }
         }
         List<PendingAck> acked = new ArrayList<>();
@@ -283,24 +300,26 @@ public final class DefaultPartitionLog implements PartitionLog {
     /**
      * Takes the partition out of service after a failed write or fsync, as Kafka takes a log directory offline and
      * PostgreSQL stops after a failed fsync: a later fsync that succeeds does not prove that the pages of the failed
-     * one reached the disk. Fails the appends waiting for an fsync; later appends are refused with the same reason.
+     * one reached the disk. Fails the appends waiting for an fsync (called without the lock: their callbacks run on
+     * this thread); later appends are refused with the same reason.
      */
-    private LogStorageException storageFailed(String what, RuntimeException cause) {
-        return storageFailed(StorageFailures.of(what + " " + topic + "/" + partition + " (" + dir + ")", cause));
+    LogStorageException storageFailed(LogStorageException failure) {
+        LogStorageException first = markFailed(failure);
+        failPendingAcks(first);
+        return first;
     }
 
-    /** Takes the partition out of service for {@code failure}, which may be the data directory's. */
-    LogStorageException storageFailed(LogStorageException failure) {
+    /** Takes the partition out of service for {@code failure} (which may be the data directory's); returns the first. */
+    private LogStorageException markFailed(LogStorageException failure) {
         lock.lock();
         try {
             if (storageFailure == null) {
                 storageFailure = failure;
             }
+            return storageFailure;
         } finally {
             lock.unlock();
         }
-        failPendingAcks(failure);
-        return failure;
     }
 
     /** Fails the appends that wait for an fsync that could not be done. */

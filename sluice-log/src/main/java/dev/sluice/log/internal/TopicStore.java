@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -134,8 +135,7 @@ public final class TopicStore implements AutoCloseable {
      */
     public synchronized Topic alter(String name, Map<String, String> changes) {
         Topic topic = get(name);
-        Map<String, String> merged =
-                new java.util.LinkedHashMap<>(topic.config().toMap());
+        Map<String, String> merged = new LinkedHashMap<>(topic.config().toMap());
         merged.putAll(changes);
         TopicConfig updated = TopicConfig.of(merged);
         Path file = topicsDir.resolve(name).resolve(TOPIC_FILE);
